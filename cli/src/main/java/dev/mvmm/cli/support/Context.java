@@ -1,0 +1,130 @@
+package dev.mvmm.cli.support;
+
+import dev.mvmm.core.Locations;
+import dev.mvmm.core.Sleeper;
+import dev.mvmm.core.config.ConfigLoader;
+import dev.mvmm.core.config.ConfigProblem;
+import dev.mvmm.core.config.Configuration;
+import dev.mvmm.core.config.Keys;
+import dev.mvmm.core.config.VmConfig;
+import dev.mvmm.core.host.Hypervisor;
+import dev.mvmm.core.host.libvirt.LibvirtHypervisor;
+import dev.mvmm.core.lock.VmLocks;
+import dev.mvmm.core.notify.CommandNotifier;
+import dev.mvmm.core.notify.Notifier;
+import dev.mvmm.core.store.HealthRepository;
+import dev.mvmm.core.store.MaintenanceRepository;
+import dev.mvmm.core.store.StateStore;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.tinylog.Logger;
+
+/**
+ * What a command works on, opened lazily from the global options and closed at the end: the
+ * configuration, the state database, the hypervisor connection.
+ */
+public final class Context implements AutoCloseable {
+
+    private final GlobalOptions options;
+    private final Map<String, String> environment;
+    private final Clock clock;
+    private Configuration configuration;
+    private StateStore store;
+    private Hypervisor hypervisor;
+
+    public Context(GlobalOptions options, Map<String, String> environment, Clock clock) {
+        this.options = options;
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    public static Context of(GlobalOptions options) {
+        return new Context(options, System.getenv(), Clock.systemUTC());
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Sleeper sleeper() {
+        return Sleeper.SYSTEM;
+    }
+
+    public Path configDirectory() {
+        return Locations.configDirectory(options.configDir());
+    }
+
+    /** The validated configuration; warnings are logged, errors in mvmm.conf throw. */
+    public Configuration configuration() {
+        if (configuration == null) {
+            configuration = new ConfigLoader(configDirectory()).load();
+            for (ConfigProblem warning : configuration.warnings()) {
+                Logger.warn(warning);
+            }
+        }
+        return configuration;
+    }
+
+    /** Logs the warnings of the VMs a command works on (errors are reported with the VM). */
+    public static void logWarnings(VmConfig vm) {
+        if (vm.isValid()) {
+            vm.problems().forEach(problem -> Logger.tag(vm.name()).warn(problem));
+        }
+    }
+
+    public Path stateFile() {
+        return Locations.stateFile(options.state(), environment);
+    }
+
+    public StateStore store() {
+        if (store == null) {
+            store = StateStore.open(stateFile());
+        }
+        return store;
+    }
+
+    public HealthRepository health() {
+        return new HealthRepository(store());
+    }
+
+    public MaintenanceRepository maintenance() {
+        return new MaintenanceRepository(store());
+    }
+
+    public VmLocks locks() {
+        return new VmLocks(Locations.lockDirectory(stateFile(), environment), clock);
+    }
+
+    public URI uri() {
+        if (options.connect() != null) {
+            return URI.create(options.connect());
+        }
+        return configuration().global().get(Keys.URI_KEY);
+    }
+
+    public Hypervisor hypervisor() {
+        if (hypervisor == null) {
+            hypervisor = LibvirtHypervisor.connect(uri());
+        }
+        return hypervisor;
+    }
+
+    /** Runs each VM's {@code notify_command}. */
+    public Notifier notifier() {
+        Configuration config = configuration();
+        return new CommandNotifier(vm -> config.vm(vm).map(v -> v.settings().get(Keys.NOTIFY_COMMAND))
+                .orElse(config.global().get(Keys.NOTIFY_COMMAND)));
+    }
+
+    @Override
+    public void close() {
+        if (hypervisor != null) {
+            hypervisor.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.mvmm.core.config;
+
+import dev.mvmm.core.VmNames;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a configuration directory: {@code mvmm.conf} and one {@code <VM>.conf} per VM.
+ *
+ * <p>Everything is validated before anything acts. Errors in {@code mvmm.conf} make the whole
+ * configuration unusable ({@link ConfigException}); errors in a VM's file only disable that VM.
+ */
+public final class ConfigLoader {
+
+    public static final String GLOBAL_FILE = "mvmm.conf";
+    private static final String SUFFIX = ".conf";
+
+    private final Path directory;
+
+    public ConfigLoader(Path directory) {
+        this.directory = directory;
+    }
+
+    public Configuration load() {
+        if (!Files.isDirectory(directory)) {
+            throw new ConfigException("configuration directory " + directory + " does not exist; create it with "
+                    + GLOBAL_FILE + " and one <VM>.conf per VM, or point --config-dir or MVMM_CONFIG_DIR at it");
+        }
+        Path globalFile = directory.resolve(GLOBAL_FILE);
+        List<ConfigProblem> globalProblems = new ArrayList<>();
+        Settings global = Settings.empty();
+        if (Files.exists(globalFile)) {
+            ConfigFileReader.Result read = ConfigFileReader.read(globalFile);
+            SettingsParser.Parsed parsed = SettingsParser.parse(globalFile, read.lines(), true);
+            globalProblems.addAll(read.problems());
+            globalProblems.addAll(parsed.problems());
+            global = parsed.settings();
+        }
+        if (globalProblems.stream().anyMatch(ConfigProblem::isError)) {
+            throw new ConfigException(globalProblems);
+        }
+        List<VmConfig> vms = new ArrayList<>();
+        for (Path file : vmFiles()) {
+            vms.add(loadVm(file, global));
+        }
+        return new Configuration(directory, global, vms, globalProblems);
+    }
+
+    private List<Path> vmFiles() {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.equals(GLOBAL_FILE) && !name.startsWith(".") && Files.isRegularFile(entry)) {
+                    files.add(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot list configuration directory " + directory + ": " + e.getMessage());
+        }
+        files.sort(null);
+        return files;
+    }
+
+    private static VmConfig loadVm(Path file, Settings global) {
+        String fileName = file.getFileName().toString();
+        String name = fileName.substring(0, fileName.length() - SUFFIX.length());
+        List<ConfigProblem> problems = new ArrayList<>();
+        String nameProblem = VmNames.problem(name);
+        if (nameProblem != null) {
+            problems.add(ConfigProblem.error(file, 0, null, nameProblem));
+            return new VmConfig(name, file, global, problems);
+        }
+        ConfigFileReader.Result read = ConfigFileReader.read(file);
+        SettingsParser.Parsed parsed = SettingsParser.parse(file, read.lines(), false);
+        problems.addAll(read.problems());
+        problems.addAll(parsed.problems());
+        Settings effective = global.with(parsed.settings());
+        problems.addAll(crossCheck(file, effective));
+        return new VmConfig(name, file, effective, problems);
+    }
+
+    private static List<ConfigProblem> crossCheck(Path file, Settings settings) {
+        List<ConfigProblem> problems = new ArrayList<>();
+        boolean hasPorts = !settings.get(Keys.PORTS_ALL).isEmpty() || !settings.get(Keys.PORTS_ANY).isEmpty();
+        if (hasPorts && settings.get(Keys.IP) == null) {
+            Key<?> portsKey = settings.isSet(Keys.PORTS_ALL) ? Keys.PORTS_ALL : Keys.PORTS_ANY;
+            Settings.Setting where = settings.origin(portsKey);
+            problems.add(ConfigProblem.error(where == null ? file : where.file(), where == null ? 0 : where.line(),
+                    portsKey.name(), "ports are set but no 'ip' to probe them on; add ip=ADDRESS"));
+        }
+        if (!hasPorts && settings.get(Keys.IP) != null) {
+            Settings.Setting where = settings.origin(Keys.IP);
+            problems.add(ConfigProblem.warning(where.file(), where.line(), Keys.IP.name(),
+                    "no portsall or portsany: only the VM's run state is checked"));
+        }
+        return problems;
+    }
+}

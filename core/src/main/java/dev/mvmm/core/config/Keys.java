@@ -1,0 +1,104 @@
+package dev.mvmm.core.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every configuration key mvmm knows. Each capability defines its keys here, in its own block, so
+ * that validation, "did you mean" and the documentation see one list.
+ */
+public final class Keys {
+
+    private static final Map<String, Key<?>> ALL = new LinkedHashMap<>();
+    private static final Map<String, String> ALIASES = new LinkedHashMap<>();
+    private static final Map<String, RetiredKey> RETIRED = new LinkedHashMap<>();
+
+    // Host-wide keys.
+    public static final Key<URI> URI_KEY = global("uri", ValueType.uri(), URI.create("qemu:///system"),
+            "libvirt connection URI");
+    public static final Key<String> HYPERVISOR = global("hypervisor", ValueType.oneOf("auto", "libvirt"), "auto",
+            "hypervisor backend: auto or libvirt");
+
+    // Health keys (the original mvmm's, and new ones).
+    public static final Key<Boolean> ENABLED = vm("enabled", ValueType.bool(), true,
+            "false takes the VM out of mvmm's care");
+    public static final Key<String> NAME = vm("name", ValueType.text(), null, "display name used in logs");
+    public static final Key<String> IP = vm("ip", ValueType.host(), null, "address probed: IPv4, IPv6 or host name");
+    public static final Key<List<Integer>> PORTS_ALL = vm("portsall", ValueType.ports(), List.of(),
+            "ports that must all answer");
+    public static final Key<List<Integer>> PORTS_ANY = vm("portsany", ValueType.ports(), List.of(),
+            "ports of which at least one must answer");
+    public static final Key<Duration> CHECK_INTERVAL = vm("check_interval", ValueType.duration(Duration.ofSeconds(1)),
+            Duration.ofSeconds(60), "time between checks while healthy (monitor)");
+    public static final Key<Duration> FAIL_INTERVAL = vm("fail_interval", ValueType.duration(Duration.ofSeconds(1)),
+            Duration.ofSeconds(15), "time between checks while failing (monitor)");
+    public static final Key<Duration> FAIL_THRESHOLD = vm("fail_threshold", ValueType.duration(Duration.ZERO),
+            Duration.ofSeconds(30), "continuous failure that triggers the action");
+    public static final Key<Duration> WAIT_INTERVAL = vm("wait_interval", ValueType.duration(Duration.ofSeconds(1)),
+            Duration.ofSeconds(60), "wait for a graceful shutdown before the hard stop");
+    public static final Key<Duration> LOG_INTERVAL = vm("log_interval", ValueType.duration(Duration.ofSeconds(1)),
+            Duration.ofSeconds(900), "period of 'still running' log lines");
+    public static final Key<Duration> RECOVERY_TIME = vm("recovery_time", ValueType.duration(Duration.ZERO),
+            Duration.ofSeconds(60), "grace after a (re)start before failures count");
+    public static final Key<Duration> CONNECT_TIMEOUT = vm("connect_timeout",
+            ValueType.duration(Duration.ofMillis(10)), Duration.ofSeconds(2), "TCP connect timeout of a probe");
+    public static final Key<String> ACTION = vm("action", ValueType.oneOf("reboot", "reset", "none"), "reboot",
+            "what a failure past the threshold triggers");
+    public static final Key<Integer> MAX_REBOOTS = vm("max_reboots", ValueType.count(), 3,
+            "actions allowed within reboot_window before the VM is put on hold");
+    public static final Key<Duration> REBOOT_WINDOW = vm("reboot_window", ValueType.duration(Duration.ofSeconds(1)),
+            Duration.ofHours(1), "window of the loop guard");
+    public static final Key<List<String>> NOTIFY_COMMAND = vm("notify_command", ValueType.command(), null,
+            "command run (without a shell) on events");
+
+    static {
+        ALIASES.put("boot_time", RECOVERY_TIME.name());
+        RETIRED.put("disabled_log_interval", new RetiredKey(false,
+                "is no longer used (disabled VMs are not logged periodically); remove the line"));
+        RETIRED.put("restart_at", new RetiredKey(true,
+                "scheduled restarts are not part of mvmm; use a systemd timer running 'virsh reboot' or 'qm reboot'"));
+        RETIRED.put("restart_after", new RetiredKey(true,
+                "scheduled restarts are not part of mvmm; use a systemd timer running 'virsh reboot' or 'qm reboot'"));
+    }
+
+    /** A key the original tools read that mvmm no longer does; {@code error} decides how loud. */
+    public record RetiredKey(boolean error, String explanation) {
+    }
+
+    private Keys() {
+    }
+
+    private static <T> Key<T> global(String name, ValueType<T> type, T defaultValue, String description) {
+        return register(new Key<>(name, type, defaultValue, Key.Scope.GLOBAL, description));
+    }
+
+    private static <T> Key<T> vm(String name, ValueType<T> type, T defaultValue, String description) {
+        return register(new Key<>(name, type, defaultValue, Key.Scope.VM, description));
+    }
+
+    private static <T> Key<T> register(Key<T> key) {
+        ALL.put(key.name(), key);
+        return key;
+    }
+
+    /** Looks a key up by the name written in a file, following aliases. */
+    public static Key<?> find(String name) {
+        return ALL.get(ALIASES.getOrDefault(name, name));
+    }
+
+    public static RetiredKey retired(String name) {
+        return RETIRED.get(name);
+    }
+
+    public static Map<String, Key<?>> all() {
+        return Collections.unmodifiableMap(ALL);
+    }
+
+    public static Map<String, String> aliases() {
+        return Collections.unmodifiableMap(ALIASES);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.mvmm.core.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Validates the assignments of one file against {@link Keys}, collecting every problem. */
+final class SettingsParser {
+
+    /** What one file yields. */
+    record Parsed(Settings settings, List<ConfigProblem> problems) {
+    }
+
+    private SettingsParser() {
+    }
+
+    static Parsed parse(Path file, List<ConfigLine> lines, boolean globalFile) {
+        Map<Key<?>, Settings.Setting> values = new LinkedHashMap<>();
+        Map<Key<?>, Integer> firstLine = new HashMap<>();
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (ConfigLine line : lines) {
+            Key<?> key = Keys.find(line.key());
+            if (key == null) {
+                problems.add(unknown(file, line));
+                continue;
+            }
+            if (key.scope() == Key.Scope.GLOBAL && !globalFile) {
+                problems.add(ConfigProblem.error(file, line.line(), line.key(),
+                        "can only be set in " + ConfigLoader.GLOBAL_FILE + "; move the line there"));
+                continue;
+            }
+            if (line.value().isEmpty() && !emptyAllowed(key)) {
+                problems.add(ConfigProblem.error(file, line.line(), line.key(),
+                        "has no value; give one (" + key.description() + ") or remove the line"));
+                continue;
+            }
+            Object value;
+            try {
+                value = key.type().parse(line.value());
+            } catch (IllegalArgumentException e) {
+                problems.add(ConfigProblem.error(file, line.line(), line.key(), e.getMessage()));
+                continue;
+            }
+            Integer earlier = firstLine.putIfAbsent(key, line.line());
+            if (earlier != null) {
+                problems.add(ConfigProblem.warning(file, line.line(), line.key(),
+                        "is set again; this line wins over line " + earlier));
+            }
+            values.put(key, new Settings.Setting(value, file, line.line()));
+        }
+        return new Parsed(new Settings(values), problems);
+    }
+
+    private static boolean emptyAllowed(Key<?> key) {
+        return key == Keys.PORTS_ALL || key == Keys.PORTS_ANY;
+    }
+
+    private static ConfigProblem unknown(Path file, ConfigLine line) {
+        Keys.RetiredKey retired = Keys.retired(line.key());
+        if (retired != null) {
+            String message = retired.explanation();
+            return retired.error()
+                    ? ConfigProblem.error(file, line.line(), line.key(), message)
+                    : ConfigProblem.warning(file, line.line(), line.key(), message);
+        }
+        Set<String> known = new TreeSet<>(Keys.all().keySet());
+        known.addAll(Keys.aliases().keySet());
+        String hint = Suggestions.didYouMean(line.key(), known);
+        return ConfigProblem.error(file, line.line(), line.key(), "unknown key" + (hint.isEmpty()
+                ? "; see 'man mvmm' or the README for the list of keys" : hint));
+    }
+}

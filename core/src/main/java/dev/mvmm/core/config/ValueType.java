@@ -1,0 +1,139 @@
+package dev.mvmm.core.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Turns the text of a value into a typed value, or explains in one sentence why it cannot.
+ *
+ * @param <T> the type of the parsed value
+ */
+@FunctionalInterface
+public interface ValueType<T> {
+
+    /** @throws IllegalArgumentException with an operator-facing explanation */
+    T parse(String text);
+
+    static ValueType<String> text() {
+        return text -> text;
+    }
+
+    static ValueType<Duration> duration(Duration minimum) {
+        return text -> {
+            Duration value = Durations.parse(text);
+            if (value.compareTo(minimum) < 0) {
+                throw new IllegalArgumentException("'" + text + "' is too short; the minimum is "
+                        + Durations.format(minimum));
+            }
+            return value;
+        };
+    }
+
+    static ValueType<Integer> count() {
+        return text -> {
+            try {
+                int value = Integer.parseInt(text.strip());
+                if (value < 0) {
+                    throw new IllegalArgumentException("'" + text + "' is negative; expects 0 or more");
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "' is not a whole number");
+            }
+        };
+    }
+
+    static ValueType<Boolean> bool() {
+        return text -> {
+            switch (text.strip().toLowerCase(Locale.ROOT)) {
+                case "true": case "yes": case "on": case "1":
+                    return true;
+                case "false": case "no": case "off": case "0":
+                    return false;
+                default:
+                    throw new IllegalArgumentException("'" + text + "' is not a yes/no value; write true or false");
+            }
+        };
+    }
+
+    static ValueType<String> oneOf(String... choices) {
+        return text -> {
+            String value = text.strip().toLowerCase(Locale.ROOT);
+            for (String choice : choices) {
+                if (choice.equals(value)) {
+                    return choice;
+                }
+            }
+            throw new IllegalArgumentException("'" + text + "' is not one of " + String.join(", ", choices)
+                    + Suggestions.didYouMean(value, List.of(choices)));
+        };
+    }
+
+    /** Port lists: {@code 80 443}, {@code 80,443} or {@code 80, 443}. */
+    static ValueType<List<Integer>> ports() {
+        return text -> {
+            Set<Integer> ports = new LinkedHashSet<>();
+            for (String token : text.strip().split("[\\s,]+")) {
+                if (token.isEmpty()) {
+                    continue;
+                }
+                int port;
+                try {
+                    port = Integer.parseInt(token);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + token
+                            + "' is not a port number; list numbers from 1 to 65535, separated by spaces or commas");
+                }
+                if (port < 1 || port > 65_535) {
+                    throw new IllegalArgumentException("port " + port + " is out of range 1-65535");
+                }
+                ports.add(port);
+            }
+            return List.copyOf(ports);
+        };
+    }
+
+    static ValueType<String> host() {
+        return Hosts::validate;
+    }
+
+    static ValueType<URI> uri() {
+        return text -> {
+            try {
+                URI uri = new URI(text.strip());
+                if (uri.getScheme() == null) {
+                    throw new IllegalArgumentException("'" + text
+                            + "' has no scheme; write a libvirt URI such as qemu:///system");
+                }
+                return uri;
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("'" + text + "' is not a URI: " + e.getReason());
+            }
+        };
+    }
+
+    /**
+     * A command line split into arguments the way a shell would split words (quotes group,
+     * backslash escapes), without ever running a shell.
+     */
+    static ValueType<List<String>> command() {
+        return text -> {
+            List<String> words = CommandWords.split(text);
+            if (words.isEmpty()) {
+                throw new IllegalArgumentException("expects a command");
+            }
+            return words;
+        };
+    }
+
+    /** Splits like {@link #command()} but an empty value is an empty list. */
+    static ValueType<List<String>> arguments() {
+        return text -> new ArrayList<>(CommandWords.split(text));
+    }
+}

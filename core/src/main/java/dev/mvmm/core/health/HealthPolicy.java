@@ -1,0 +1,131 @@
+package dev.mvmm.core.health;
+
+import dev.mvmm.core.config.Durations;
+import dev.mvmm.core.store.VmHealth;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The decision rules of a check, as a pure function of the VM's previous state, this check's
+ * observation and the time. No I/O happens here, so every rule is testable to the second.
+ *
+ * <ul>
+ *   <li>A VM whose run changed (someone stopped and started it) gets {@code recovery_time} of
+ *       grace, as it does after mvmm's own action; failures in the grace do not count.</li>
+ *   <li>The {@code fail_threshold} clock starts at the first failed probe outside maintenance and
+ *       grace, and stops only after the VM has answered continuously for {@code fail_threshold}
+ *       again, so a flapping service cannot dodge it.</li>
+ *   <li>Past the threshold the action is due, unless the loop guard says that more than
+ *       {@code max_reboots} actions in {@code reboot_window} would be taken: then the VM goes on
+ *       hold, until cleared or healthy for a whole {@code reboot_window}.</li>
+ * </ul>
+ */
+public final class HealthPolicy {
+
+    private HealthPolicy() {
+    }
+
+    /** What a check observed. {@code actionsInWindow} counts this VM's actions in the loop-guard window. */
+    public record Observation(String runId, ProbeOutcome probe, boolean maintenance, int actionsInWindow,
+            Instant now) {
+    }
+
+    /**
+     * The new state and the verdict; when {@code actionDue} is set the verdict is provisional and
+     * the caller performs the action and then reports how it went.
+     */
+    public record Decision(VmHealth next, Verdict verdict, String actionDue) {
+    }
+
+    public static Decision decide(VmHealth prior, Observation seen, HealthSettings settings) {
+        Instant now = seen.now();
+        VmHealth.Builder next = prior.toBuilder();
+        next.checkedAt = now;
+        next.latency = seen.probe().latency();
+        if (prior.runId() != null && seen.runId() != null && !prior.runId().equals(seen.runId())) {
+            // Restarted by someone else since the last check: its services are entitled to boot.
+            next.recoveryUntil = now.plus(settings.recoveryTime());
+            next.failingSince = null;
+        }
+        next.runId = seen.runId();
+        return seen.probe().healthy() ? healthy(next, seen, settings) : failing(next, seen, settings);
+    }
+
+    private static Decision healthy(VmHealth.Builder next, Observation seen, HealthSettings settings) {
+        Instant now = seen.now();
+        if (next.healthySince == null) {
+            next.healthySince = now;
+        }
+        next.recoveryUntil = null;
+        Duration healthyFor = Duration.between(next.healthySince, now);
+        if (next.failingSince != null && healthyFor.compareTo(settings.failThreshold()) >= 0) {
+            next.failingSince = null;
+        }
+        String detail = seen.probe().detail();
+        if (next.hold != null) {
+            if (healthyFor.compareTo(settings.rebootWindow()) >= 0) {
+                next.hold = null;
+                detail += "; hold released after " + Durations.format(healthyFor) + " healthy";
+            } else {
+                Verdict hold = new Verdict.OnHold("healthy, on hold since " + next.hold.since() + " ("
+                        + next.hold.reason() + "); released after healthy for "
+                        + Durations.format(settings.rebootWindow().minus(healthyFor)) + " more, or by "
+                        + "'mvmm maintenance clear'", false);
+                return finish(next, hold, null);
+            }
+        }
+        return finish(next, new Verdict.Healthy(detail + (seen.maintenance() ? " (maintenance)" : ""),
+                seen.maintenance()), null);
+    }
+
+    private static Decision failing(VmHealth.Builder next, Observation seen, HealthSettings settings) {
+        Instant now = seen.now();
+        next.healthySince = null;
+        String probe = seen.probe().detail();
+        if (seen.maintenance()) {
+            // Maintenance does not run the threshold clock: afterwards the VM gets a full threshold.
+            next.failingSince = null;
+            return finish(next, new Verdict.Failing(probe + "; maintenance: no action", true), null);
+        }
+        if (next.recoveryUntil != null && now.isBefore(next.recoveryUntil)) {
+            return finish(next, new Verdict.Failing(probe + "; recovering, failures count in "
+                    + Durations.format(Duration.between(now, next.recoveryUntil)), false), null);
+        }
+        next.recoveryUntil = null;
+        if (next.failingSince == null) {
+            next.failingSince = now;
+        }
+        Duration failingFor = Duration.between(next.failingSince, now);
+        if (failingFor.compareTo(settings.failThreshold()) < 0) {
+            return finish(next, new Verdict.Failing(probe + "; failing for " + Durations.format(failingFor) + " of "
+                    + Durations.format(settings.failThreshold()), false), null);
+        }
+        String failedFor = "failing for " + Durations.format(failingFor);
+        if (next.hold != null) {
+            return finish(next, new Verdict.OnHold(probe + "; " + failedFor + "; on hold since " + next.hold.since()
+                    + ": no action until 'mvmm maintenance clear " + next.vm() + "' or healthy for "
+                    + Durations.format(settings.rebootWindow()), true), null);
+        }
+        if ("none".equals(settings.action())) {
+            // Nothing to do but say so; the clock restarts so the reminder comes once per threshold.
+            next.failingSince = now;
+            return finish(next, new Verdict.ActionTaken("notified", probe + "; " + failedFor + "; action=none"),
+                    "none");
+        }
+        if (seen.actionsInWindow() >= settings.maxReboots()) {
+            next.hold = new VmHealth.Hold(now, seen.actionsInWindow() + " actions within "
+                    + Durations.format(settings.rebootWindow()));
+            return finish(next, new Verdict.OnHold(probe + "; " + failedFor + "; put on hold: "
+                    + next.hold.reason() + " (max_reboots=" + settings.maxReboots() + ")", true), null);
+        }
+        return finish(next, new Verdict.Failing(probe + "; " + failedFor + "; " + settings.action() + " due", false),
+                settings.action());
+    }
+
+    private static Decision finish(VmHealth.Builder next, Verdict verdict, String actionDue) {
+        next.verdict = verdict.kind();
+        next.detail = verdict.detail();
+        next.availability = verdict.availability();
+        return new Decision(next.build(), verdict, actionDue);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.mvmm.core.host;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The port through which mvmm sees and drives the VMs of this host. Implementations must be safe
+ * to call from several threads at once.
+ */
+public interface Hypervisor extends AutoCloseable {
+
+    /** Human-readable identity, such as {@code libvirt qemu:///system}. */
+    String describe();
+
+    /** Every VM this host knows, by name: running ones and defined ones that are shut off. */
+    Map<String, VmStatus> list();
+
+    /** One VM, or empty when this host does not know it (any more). */
+    Optional<VmStatus> status(String vm);
+
+    /** Asks the guest to shut down (ACPI or agent); returns at once. */
+    void shutdown(String vm);
+
+    /** Pulls the plug. */
+    void destroy(String vm);
+
+    /** Starts a shut-off VM. */
+    void start(String vm);
+
+    /** Hard reset, as the reset button of a real machine. */
+    void reset(String vm);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,23 @@
+package dev.mvmm.core.host;
+
+/** What the hypervisor says a VM is doing, in the vocabulary shared by every backend. */
+public enum PowerState {
+    RUNNING("running"),
+    PAUSED("paused"),
+    SHUTTING_DOWN("shutting down"),
+    SHUT_OFF("shut off"),
+    CRASHED("crashed"),
+    SUSPENDED("suspended"),
+    MIGRATING("migrating"),
+    UNKNOWN("unknown");
+
+    private final String label;
+
+    PowerState(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}

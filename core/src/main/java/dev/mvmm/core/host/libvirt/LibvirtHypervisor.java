@@ -1,0 +1,184 @@
+package dev.mvmm.core.host.libvirt;
+
+import dev.mvmm.core.host.Hypervisor;
+import dev.mvmm.core.host.HypervisorException;
+import dev.mvmm.core.host.HypervisorUnavailableException;
+import dev.mvmm.core.host.PowerState;
+import dev.mvmm.core.host.VmStatus;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.DomainInfo;
+import org.libvirt.Error;
+import org.libvirt.LibvirtException;
+
+/** The {@link Hypervisor} port on libvirt, through libvirt-java (JNA). */
+public final class LibvirtHypervisor implements Hypervisor {
+
+    private final URI uri;
+    private final Connect connection;
+
+    private LibvirtHypervisor(URI uri, Connect connection) {
+        this.uri = uri;
+        this.connection = connection;
+    }
+
+    /** Opens a read-write connection, or explains why libvirt cannot be reached. */
+    public static LibvirtHypervisor connect(URI uri) {
+        try {
+            // libvirt's default handler prints every error to stderr; errors reach us as exceptions.
+            Connect.setErrorCallback((userData, error) -> { });
+            return new LibvirtHypervisor(uri, new Connect(uri.toString(), false));
+        } catch (LibvirtException e) {
+            throw new HypervisorUnavailableException("cannot connect to libvirt at " + uri + ": " + e.getMessage()
+                    + "; check that libvirtd (or virtqemud) is running and that you may use it (root)", e);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw new HypervisorUnavailableException("the libvirt library is not installed (" + e.getMessage()
+                    + "); install it with 'apt-get install libvirt0'", e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "libvirt " + uri;
+    }
+
+    @Override
+    public Map<String, VmStatus> list() {
+        Map<String, VmStatus> vms = new LinkedHashMap<>();
+        try {
+            for (int id : connection.listDomains()) {
+                lookup(() -> connection.domainLookupByID(id)).ifPresent(status -> vms.put(status.name(), status));
+            }
+            for (String name : connection.listDefinedDomains()) {
+                if (!vms.containsKey(name)) {
+                    lookup(() -> connection.domainLookupByName(name)).ifPresent(status -> vms.put(name, status));
+                }
+            }
+        } catch (LibvirtException e) {
+            throw unavailable("list domains", e);
+        }
+        return vms;
+    }
+
+    @Override
+    public Optional<VmStatus> status(String vm) {
+        try {
+            return lookup(() -> connection.domainLookupByName(vm));
+        } catch (LibvirtException e) {
+            throw unavailable("look up domain " + vm, e);
+        }
+    }
+
+    @Override
+    public void shutdown(String vm) {
+        operate(vm, "shut down", Domain::shutdown);
+    }
+
+    @Override
+    public void destroy(String vm) {
+        operate(vm, "destroy", Domain::destroy);
+    }
+
+    @Override
+    public void start(String vm) {
+        operate(vm, "start", domain -> domain.create());
+    }
+
+    @Override
+    public void reset(String vm) {
+        operate(vm, "reset", Domain::reset);
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (LibvirtException e) {
+            // Closing a connection that already broke has nothing left to release.
+        }
+    }
+
+    private interface DomainLookup {
+        Domain find() throws LibvirtException;
+    }
+
+    private interface DomainOperation {
+        void apply(Domain domain) throws LibvirtException;
+    }
+
+    /** A domain that vanishes between listing and lookup (undefined, migrated) is simply absent. */
+    private static Optional<VmStatus> lookup(DomainLookup lookup) throws LibvirtException {
+        Domain domain;
+        try {
+            domain = lookup.find();
+        } catch (LibvirtException e) {
+            if (e.getError() != null && e.getError().getCode() == Error.ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        try {
+            DomainInfo info = domain.getInfo();
+            PowerState state = map(info.state);
+            int id = domain.getID();
+            String runId = id > 0 && state != PowerState.SHUT_OFF ? Integer.toString(id) : null;
+            return Optional.of(new VmStatus(domain.getName(), state, runId, domain.isPersistent() == 1));
+        } catch (LibvirtException e) {
+            if (e.getError() != null && e.getError().getCode() == Error.ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                return Optional.empty();
+            }
+            throw e;
+        } finally {
+            free(domain);
+        }
+    }
+
+    private void operate(String vm, String what, DomainOperation operation) {
+        Domain domain = null;
+        try {
+            domain = connection.domainLookupByName(vm);
+            operation.apply(domain);
+        } catch (LibvirtException e) {
+            throw new HypervisorException("cannot " + what + " VM " + vm + ": " + e.getMessage(), e);
+        } finally {
+            free(domain);
+        }
+    }
+
+    private HypervisorUnavailableException unavailable(String what, LibvirtException e) {
+        return new HypervisorUnavailableException("libvirt at " + uri + " failed to " + what + ": " + e.getMessage()
+                + "; check that libvirtd is running", e);
+    }
+
+    private static void free(Domain domain) {
+        if (domain != null) {
+            try {
+                domain.free();
+            } catch (LibvirtException e) {
+                // Nothing to do: the handle is gone either way.
+            }
+        }
+    }
+
+    static PowerState map(DomainInfo.DomainState state) {
+        switch (state) {
+            case VIR_DOMAIN_RUNNING:
+            case VIR_DOMAIN_BLOCKED:
+                return PowerState.RUNNING;
+            case VIR_DOMAIN_PAUSED:
+                return PowerState.PAUSED;
+            case VIR_DOMAIN_SHUTDOWN:
+                return PowerState.SHUTTING_DOWN;
+            case VIR_DOMAIN_SHUTOFF:
+                return PowerState.SHUT_OFF;
+            case VIR_DOMAIN_CRASHED:
+                return PowerState.CRASHED;
+            default:
+                return PowerState.UNKNOWN;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.mvmm.core.store;
+
+import java.util.List;
+
+/**
+ * The schema, as an append-only list of steps; {@code PRAGMA user_version} records how many ran.
+ * Never edit a released step: add one. Times are milliseconds since the epoch (UTC).
+ */
+final class Migrations {
+
+    private Migrations() {
+    }
+
+    static final List<String[]> STEPS = List.<String[]>of(
+            new String[] {
+                // Per-VM health state, one row per VM that was ever checked.
+                "CREATE TABLE vm_health ("
+                        + " vm TEXT PRIMARY KEY,"
+                        + " availability TEXT NOT NULL,"      // last availability recorded in transitions
+                        + " verdict TEXT NOT NULL,"           // last verdict kind, for status displays
+                        + " detail TEXT,"
+                        + " run_id TEXT,"                     // hypervisor's id of the VM's current run
+                        + " checked_at INTEGER NOT NULL,"
+                        + " failing_since INTEGER,"           // start of the fail_threshold clock
+                        + " healthy_since INTEGER,"           // start of the current healthy streak
+                        + " recovery_until INTEGER,"          // grace after a (re)start
+                        + " hold_since INTEGER,"
+                        + " hold_reason TEXT,"
+                        + " pending_action TEXT,"             // an action begun and not yet finished
+                        + " pending_since INTEGER,"
+                        + " pending_run_id TEXT,"
+                        + " last_action TEXT,"
+                        + " last_action_at INTEGER,"
+                        + " last_action_result TEXT,"
+                        + " latency_us INTEGER)",
+                // What mvmm did: reboots, resets, notifications; the loop guard counts these.
+                "CREATE TABLE actions ("
+                        + " id INTEGER PRIMARY KEY,"
+                        + " vm TEXT NOT NULL,"
+                        + " at INTEGER NOT NULL,"
+                        + " action TEXT NOT NULL,"
+                        + " result TEXT NOT NULL,"
+                        + " detail TEXT)",
+                "CREATE INDEX actions_vm_at ON actions (vm, at)",
+                // Availability changes (not samples): what stats integrates over time.
+                "CREATE TABLE transitions ("
+                        + " id INTEGER PRIMARY KEY,"
+                        + " vm TEXT NOT NULL,"
+                        + " at INTEGER NOT NULL,"
+                        + " availability TEXT NOT NULL,"
+                        + " detail TEXT)",
+                "CREATE INDEX transitions_vm_at ON transitions (vm, at)",
+                // Maintenance windows; scope '*' is the whole host.
+                "CREATE TABLE maintenance ("
+                        + " scope TEXT PRIMARY KEY,"
+                        + " since INTEGER NOT NULL,"
+                        + " until INTEGER,"
+                        + " reason TEXT)"
+            });
+}
