@@ -48,6 +48,10 @@ final class Hosts {
 
     private static boolean isIpv6(String host) {
         String address = host.contains("%") ? host.substring(0, host.indexOf('%')) : host;
+        if (address.contains(":::") || address.startsWith(":") && !address.startsWith("::")
+                || address.endsWith(":") && !address.endsWith("::")) {
+            return false;
+        }
         int doubleColons = address.split("::", -1).length - 1;
         if (doubleColons > 1) {
             return false;

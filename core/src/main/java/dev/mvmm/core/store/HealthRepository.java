@@ -117,8 +117,9 @@ public final class HealthRepository {
             String placeholders = String.join(",", java.util.Collections.nCopies(kinds.size(), "?"));
             // An operator's 'clear' starts the count afresh.
             try (PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM actions"
-                    + " WHERE vm = ? AND at >= ? AND action IN (" + placeholders + ")"
-                    + " AND at > coalesce((SELECT max(at) FROM actions WHERE vm = ? AND action = 'clear'), -1)")) {
+                    + " WHERE vm = ? AND at >= ?"
+                    + " AND at > coalesce((SELECT max(at) FROM actions WHERE vm = ? AND action = 'clear'), -1)"
+                    + " AND action IN (" + placeholders + ")")) {
                 query.setString(1, vm);
                 query.setLong(2, since.toEpochMilli());
                 query.setString(3, vm);

@@ -70,7 +70,12 @@ public final class StateStore implements AutoCloseable {
     }
 
     private void migrate() throws SQLException {
-        if (schemaVersion() >= Migrations.STEPS.size()) {
+        int current = schemaVersion();
+        if (current > Migrations.STEPS.size()) {
+            throw new SQLException("database schema " + current + " is newer than this mvmm ("
+                    + Migrations.STEPS.size() + "); upgrade mvmm");
+        }
+        if (current == Migrations.STEPS.size()) {
             return;
         }
         // IMMEDIATE takes the write lock first, so two processes never migrate at once.

@@ -1,0 +1,220 @@
+package dev.mvmm.core.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mvmm.core.store.Availability;
+import dev.mvmm.core.store.VmHealth;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/** The decision rules, with the clock in the test's hand. */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class HealthPolicyTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final ProbeOutcome UP = new ProbeOutcome(true, Duration.ofMillis(1), "all ports answer");
+    private static final ProbeOutcome DOWN = new ProbeOutcome(false, null, "port 80 refused");
+
+    private HealthSettings settings = settings("reboot", 3);
+    private VmHealth state = VmHealth.fresh("web", T0);
+    private String runId = "7";
+    private boolean maintenance;
+    private int actionsInWindow;
+
+    private static HealthSettings settings(String action, int maxReboots) {
+        return new HealthSettings("127.0.0.1", List.of(80), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(30),
+                Duration.ofSeconds(60), Duration.ofSeconds(120), action, maxReboots, Duration.ofHours(1));
+    }
+
+    private HealthPolicy.Decision at(long seconds, ProbeOutcome probe) {
+        HealthPolicy.Decision decision = HealthPolicy.decide(state, new HealthPolicy.Observation(runId, probe,
+                maintenance, actionsInWindow, T0.plusSeconds(seconds)), settings);
+        state = decision.next();
+        return decision;
+    }
+
+    @Test
+    void a_healthy_vm_needs_nothing() {
+        HealthPolicy.Decision decision = at(0, UP);
+
+        assertThat(decision.verdict()).isInstanceOf(Verdict.Healthy.class);
+        assertThat(decision.actionDue()).isNull();
+        assertThat(state.availability()).isEqualTo(Availability.UP);
+    }
+
+    @Test
+    void reboots_after_threshold_measured_across_runs() {
+        assertThat(at(0, DOWN).actionDue()).isNull();
+        assertThat(at(15, DOWN).actionDue()).isNull();
+        assertThat(at(29, DOWN).verdict().detail()).contains("failing for 29s of 30s");
+
+        HealthPolicy.Decision decision = at(30, DOWN);
+
+        assertThat(decision.actionDue()).isEqualTo("reboot");
+        assertThat(decision.verdict().detail()).contains("failing for 30s");
+    }
+
+    @Test
+    void a_single_late_run_acts_as_soon_as_the_threshold_has_passed() {
+        at(0, DOWN);
+
+        assertThat(at(300, DOWN).actionDue()).isEqualTo("reboot");
+    }
+
+    @Test
+    void a_flapping_service_does_not_reset_the_clock() {
+        at(0, DOWN);
+        at(10, UP);
+        at(20, DOWN);
+
+        assertThat(at(30, DOWN).actionDue()).isEqualTo("reboot");
+    }
+
+    @Test
+    void a_sustained_healthy_period_resets_the_clock() {
+        at(0, DOWN);
+        at(10, UP);
+        at(40, UP);
+        at(50, DOWN);
+
+        assertThat(at(70, DOWN).actionDue()).isNull();
+        assertThat(at(80, DOWN).actionDue()).isEqualTo("reboot");
+    }
+
+    @Test
+    void failures_inside_the_recovery_time_do_not_count() {
+        state = state.toBuilder().build();
+        VmHealth.Builder recovering = state.toBuilder();
+        recovering.recoveryUntil = T0.plusSeconds(120);
+        state = recovering.build();
+
+        HealthPolicy.Decision during = at(100, DOWN);
+        assertThat(during.actionDue()).isNull();
+        assertThat(during.verdict().detail()).contains("recovering, failures count in 20s");
+        assertThat(at(125, DOWN).actionDue()).isNull();
+        assertThat(at(154, DOWN).actionDue()).isNull();
+        assertThat(at(155, DOWN).actionDue()).isEqualTo("reboot");
+    }
+
+    @Test
+    void a_healthy_probe_ends_the_recovery_time_early() {
+        VmHealth.Builder recovering = state.toBuilder();
+        recovering.recoveryUntil = T0.plusSeconds(120);
+        state = recovering.build();
+
+        at(10, UP);
+        at(20, DOWN);
+
+        assertThat(at(50, DOWN).actionDue()).isEqualTo("reboot");
+    }
+
+    @Test
+    void a_vm_restarted_by_someone_else_gets_the_recovery_time() {
+        at(0, DOWN);
+        runId = "8";
+
+        HealthPolicy.Decision decision = at(40, DOWN);
+
+        assertThat(decision.actionDue()).isNull();
+        assertThat(decision.verdict().detail()).contains("recovering");
+    }
+
+    @Test
+    void maintenance_records_but_never_acts_and_does_not_run_the_clock() {
+        maintenance = true;
+        at(0, DOWN);
+        HealthPolicy.Decision during = at(600, DOWN);
+        assertThat(during.actionDue()).isNull();
+        assertThat(during.verdict().availability()).isEqualTo(Availability.MAINTENANCE);
+
+        maintenance = false;
+        assertThat(at(601, DOWN).actionDue()).as("a full threshold after maintenance").isNull();
+        assertThat(at(631, DOWN).actionDue()).isEqualTo("reboot");
+    }
+
+    @Test
+    void loop_guard_puts_the_vm_on_hold_instead_of_a_fourth_action() {
+        actionsInWindow = 3;
+        at(0, DOWN);
+
+        HealthPolicy.Decision decision = at(30, DOWN);
+
+        assertThat(decision.actionDue()).isNull();
+        assertThat(decision.verdict()).isInstanceOf(Verdict.OnHold.class);
+        assertThat(decision.verdict().severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(state.hold()).isNotNull();
+        assertThat(state.hold().reason()).isEqualTo("3 actions within 1h");
+    }
+
+    @Test
+    void a_vm_on_hold_is_not_acted_on_even_when_the_count_drops() {
+        actionsInWindow = 3;
+        at(0, DOWN);
+        at(30, DOWN);
+        actionsInWindow = 0;
+
+        assertThat(at(4000, DOWN).actionDue()).isNull();
+        assertThat(state.hold()).isNotNull();
+    }
+
+    @Test
+    void hold_is_released_after_a_full_healthy_reboot_window() {
+        actionsInWindow = 3;
+        at(0, DOWN);
+        at(30, DOWN);
+        actionsInWindow = 0;
+
+        at(100, UP);
+        HealthPolicy.Decision stillHeld = at(100 + 3599, UP);
+        assertThat(stillHeld.verdict()).isInstanceOf(Verdict.OnHold.class);
+        assertThat(stillHeld.verdict().severity()).isEqualTo(Severity.WARNING);
+
+        HealthPolicy.Decision released = at(100 + 3600, UP);
+        assertThat(released.verdict()).isInstanceOf(Verdict.Healthy.class);
+        assertThat(released.verdict().detail()).contains("hold released");
+        assertThat(state.hold()).isNull();
+    }
+
+    @Test
+    void a_failure_interrupts_the_healthy_streak_that_would_release_the_hold() {
+        actionsInWindow = 3;
+        at(0, DOWN);
+        at(30, DOWN);
+        at(100, UP);
+        at(2000, DOWN);
+
+        assertThat(at(2000 + 3600, UP).verdict()).isInstanceOf(Verdict.OnHold.class);
+    }
+
+    @Test
+    void max_reboots_zero_holds_at_the_first_threshold() {
+        settings = settings("reboot", 0);
+        at(0, DOWN);
+
+        assertThat(at(30, DOWN).verdict()).isInstanceOf(Verdict.OnHold.class);
+    }
+
+    @Test
+    void action_none_notifies_once_per_threshold() {
+        settings = settings("none", 3);
+        at(0, DOWN);
+
+        HealthPolicy.Decision first = at(30, DOWN);
+        assertThat(first.actionDue()).isEqualTo("none");
+        assertThat(first.verdict().kind()).isEqualTo("notified");
+        assertThat(at(45, DOWN).actionDue()).isNull();
+        assertThat(at(60, DOWN).actionDue()).isEqualTo("none");
+    }
+
+    @Test
+    void reset_is_the_action_when_configured() {
+        settings = settings("reset", 3);
+        at(0, DOWN);
+
+        assertThat(at(30, DOWN).actionDue()).isEqualTo("reset");
+    }
+}

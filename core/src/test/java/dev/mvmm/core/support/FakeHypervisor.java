@@ -1,0 +1,113 @@
+package dev.mvmm.core.support;
+
+import dev.mvmm.core.host.Hypervisor;
+import dev.mvmm.core.host.HypervisorException;
+import dev.mvmm.core.host.PowerState;
+import dev.mvmm.core.host.VmStatus;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An in-memory hypervisor for unit tests of the decision and action logic. Guests ignore ACPI
+ * shutdown unless told to obey it, like the firmware-only VMs of the real test bed.
+ */
+public final class FakeHypervisor implements Hypervisor {
+
+    private final Map<String, VmStatus> vms = new LinkedHashMap<>();
+    private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    private int nextId = 1;
+    private boolean guestsObeyShutdown;
+    private String failStartOf;
+
+    public FakeHypervisor running(String... names) {
+        for (String name : names) {
+            vms.put(name, new VmStatus(name, PowerState.RUNNING, Integer.toString(nextId++), true));
+        }
+        return this;
+    }
+
+    public FakeHypervisor shutOff(String... names) {
+        for (String name : names) {
+            vms.put(name, new VmStatus(name, PowerState.SHUT_OFF, null, true));
+        }
+        return this;
+    }
+
+    public FakeHypervisor paused(String name) {
+        vms.put(name, new VmStatus(name, PowerState.PAUSED, Integer.toString(nextId++), true));
+        return this;
+    }
+
+    public FakeHypervisor guestsObeyShutdown() {
+        guestsObeyShutdown = true;
+        return this;
+    }
+
+    public FakeHypervisor failStartOf(String name) {
+        failStartOf = name;
+        return this;
+    }
+
+    public List<String> calls() {
+        return List.copyOf(calls);
+    }
+
+    public String runId(String name) {
+        return vms.get(name).runId();
+    }
+
+    public PowerState state(String name) {
+        return vms.get(name).state();
+    }
+
+    @Override
+    public String describe() {
+        return "fake";
+    }
+
+    @Override
+    public synchronized Map<String, VmStatus> list() {
+        return new LinkedHashMap<>(vms);
+    }
+
+    @Override
+    public synchronized Optional<VmStatus> status(String vm) {
+        return Optional.ofNullable(vms.get(vm));
+    }
+
+    @Override
+    public synchronized void shutdown(String vm) {
+        calls.add("shutdown " + vm);
+        if (guestsObeyShutdown) {
+            vms.put(vm, new VmStatus(vm, PowerState.SHUT_OFF, null, true));
+        }
+    }
+
+    @Override
+    public synchronized void destroy(String vm) {
+        calls.add("destroy " + vm);
+        vms.put(vm, new VmStatus(vm, PowerState.SHUT_OFF, null, true));
+    }
+
+    @Override
+    public synchronized void start(String vm) {
+        calls.add("start " + vm);
+        if (vm.equals(failStartOf)) {
+            throw new HypervisorException("cannot start VM " + vm + ": no memory", null);
+        }
+        vms.put(vm, new VmStatus(vm, PowerState.RUNNING, Integer.toString(nextId++), true));
+    }
+
+    @Override
+    public synchronized void reset(String vm) {
+        calls.add("reset " + vm);
+    }
+
+    @Override
+    public void close() {
+    }
+}
