@@ -1,0 +1,93 @@
+package dev.mvmm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MaintenanceCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Files.createDirectories(dir.resolve("conf"));
+        Files.write(dir.resolve("conf/web.conf"), List.of("ip=127.0.0.1", "portsall=80"));
+    }
+
+    private CliRun mvmm(String... args) {
+        String[] prefix = {"maintenance", "--config-dir=" + dir.resolve("conf"), "--state=" + dir.resolve("s.db"),
+            "-q"};
+        String[] all = new String[prefix.length + args.length];
+        System.arraycopy(prefix, 0, all, 0, prefix.length);
+        System.arraycopy(args, 0, all, prefix.length, args.length);
+        return CliRun.of(all);
+    }
+
+    @Test
+    void global_maintenance_on_status_off() {
+        CliRun on = mvmm("on", "--reason", "host upgrade");
+        assertThat(on.status()).as(on.toString()).isZero();
+        assertThat(on.out()).isEqualTo("maintenance on for the whole host until 'mvmm maintenance off'\n");
+
+        assertThat(mvmm("status").out()).startsWith("host: in maintenance since ").contains("(host upgrade)");
+
+        CliRun off = mvmm("off");
+        assertThat(off.out()).isEqualTo("maintenance off for the whole host\n");
+        assertThat(mvmm("status").out()).isEqualTo("host: not in maintenance\n");
+    }
+
+    @Test
+    void per_vm_maintenance_with_an_end() throws IOException {
+        CliRun on = mvmm("on", "web", "--for", "2h");
+
+        assertThat(on.out()).startsWith("maintenance on for VM web until ");
+        JsonNode status = new ObjectMapper().readTree(mvmm("status", "--json").out());
+        assertThat(status.get("host").get("maintenance").asBoolean()).isFalse();
+        assertThat(status.get("vms").get(0).get("vm").asText()).isEqualTo("web");
+        assertThat(status.get("vms").get(0).get("in_maintenance").asBoolean()).isTrue();
+        assertThat(status.get("vms").get(0).get("until").asText()).isNotEmpty();
+    }
+
+    @Test
+    void a_window_in_the_past_is_over() throws InterruptedException {
+        mvmm("on", "web", "--for", "1s");
+        Thread.sleep(1100);
+
+        assertThat(mvmm("status", "web").out()).contains("web: not in maintenance");
+    }
+
+    @Test
+    void off_for_a_vm_not_in_maintenance_says_so() {
+        assertThat(mvmm("off", "web").out()).isEqualTo("maintenance off for VM web (it was not on)\n");
+    }
+
+    @Test
+    void clear_without_holds_says_so() {
+        assertThat(mvmm("clear").out()).isEqualTo("no VM is on hold\n");
+    }
+
+    @Test
+    void a_bad_duration_is_a_usage_error() {
+        CliRun run = mvmm("on", "--for", "soon");
+
+        assertThat(run.status()).isEqualTo(64);
+        assertThat(run.err()).contains("--for: 'soon' is not a duration");
+    }
+
+    @Test
+    void an_unsafe_vm_name_is_refused() {
+        CliRun run = mvmm("on", "../etc");
+
+        assertThat(run.status()).isEqualTo(64);
+        assertThat(run.err()).contains("VM name '../etc' cannot be used");
+    }
+}
