@@ -1,0 +1,133 @@
+package dev.mvmm.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The real test bed: libvirtd with QEMU at qemu:///system, driven with virsh and qemu-img, and the
+ * packaged mvmm jar run as a separate process. Started by scripts/testbed. When
+ * {@code MVMM_REQUIRE_TESTBED=1} (set by the test script and CI) a missing bed fails the run;
+ * otherwise these tests are skipped on machines without it.
+ */
+final class TestBed {
+
+    static final String URI = "qemu:///system";
+
+    private TestBed() {
+    }
+
+    /** What a command printed and how it ended. */
+    record Run(int status, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + status + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    static void require() {
+        boolean available = run(List.of("virsh", "-c", URI, "version"), 20).status() == 0;
+        if ("1".equals(System.getenv("MVMM_REQUIRE_TESTBED"))) {
+            assertThat(available).as("libvirtd with QEMU must be running at " + URI + " (run scripts/testbed)")
+                    .isTrue();
+        }
+        Assumptions.assumeTrue(available, "no libvirtd at " + URI + "; run scripts/testbed");
+    }
+
+    static Run run(List<String> command, int timeoutSeconds) {
+        try {
+            Path out = Files.createTempFile("mvmm-it", ".out");
+            Path err = Files.createTempFile("mvmm-it", ".err");
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .start();
+            process.getOutputStream().close();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError(command + " did not finish in " + timeoutSeconds + "s");
+            }
+            Run run = new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+            Files.delete(out);
+            Files.delete(err);
+            return run;
+        } catch (IOException e) {
+            return new Run(127, "", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    static Run virsh(String... args) {
+        List<String> command = new ArrayList<>(List.of("virsh", "-c", URI));
+        command.addAll(List.of(args));
+        return run(command, 60);
+    }
+
+    static String checkedVirsh(String... args) {
+        Run run = virsh(args);
+        assertThat(run.status()).as("virsh " + String.join(" ", args) + ": " + run).isZero();
+        return run.out().strip();
+    }
+
+    /** The packaged launcher's jar, run as a real separate process. */
+    static List<String> mvmm(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", System.getProperty("mvmm.jar", "target/mvmm.jar")));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** A tiny VM as in TESTBED.md: 64 MiB qcow2 disk, 64 MiB RAM, no OS; it idles in firmware. */
+    static void defineTinyVm(String name, Path disk) {
+        Run created = run(List.of("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M"), 60);
+        assertThat(created.status()).as(created.toString()).isZero();
+        String type = Files.exists(Path.of("/dev/kvm")) && kvmUsable() ? "kvm" : "qemu";
+        String xml = "<domain type='" + type + "'><name>" + name + "</name><memory unit='MiB'>64</memory>"
+                + "<vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+                + "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='" + disk
+                + "'/><target dev='vda' bus='virtio'/></disk></devices></domain>";
+        try {
+            Path file = Files.createTempFile("mvmm-it", ".xml");
+            Files.writeString(file, xml);
+            checkedVirsh("define", file.toString());
+            Files.delete(file);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static boolean kvmUsable() {
+        try {
+            Path env = Path.of("/run/mvmm-testbed.env");
+            return !Files.exists(env) || Files.readString(env).contains("MVMM_TEST_DOMAIN_TYPE=kvm");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static void removeVm(String name, Path disk) {
+        virsh("destroy", name);
+        virsh("undefine", name);
+        try {
+            Files.deleteIfExists(disk);
+        } catch (IOException e) {
+            // A disk that cannot be deleted is left in the images directory; nothing else depends on it.
+        }
+    }
+
+    static String domId(String name) {
+        return checkedVirsh("domid", name);
+    }
+
+    static String domState(String name) {
+        return checkedVirsh("domstate", name);
+    }
+}
