@@ -79,7 +79,8 @@ public final class HealthCheck {
                 }
             }
             Map<PortTarget, PortResult> results = probe(toProbe);
-            List<Future<ActionRunner.Result>> running = new ArrayList<>();
+            Map<VmConfig, Future<ActionRunner.Result>> running = new LinkedHashMap<>();
+            Map<String, VmStatus> probedStatus = new HashMap<>();
             for (VmConfig vm : toProbe) {
                 HealthSettings settings = HealthSettings.from(vm.settings());
                 VmStatus status = onHost.get(vm.name());
@@ -94,7 +95,8 @@ public final class HealthCheck {
                 HealthPolicy.Decision decision = HealthPolicy.decide(prior, new HealthPolicy.Observation(
                         status.runId(), probe, maintenance, recentActions, services.clock().instant()), settings);
                 if (decision.actionDue() != null && !"none".equals(decision.actionDue())) {
-                    running.add(pool.submit(() -> runner.act(vm, status, prior, decision, settings)));
+                    running.put(vm, pool.submit(() -> runner.act(vm, status, prior, decision, settings)));
+                    probedStatus.put(vm.name(), status);
                 } else {
                     if ("none".equals(decision.actionDue()) || decision.verdict() instanceof Verdict.OnHold
                             && decision.next().hold() != null && prior.hold() == null) {
@@ -104,10 +106,18 @@ public final class HealthCheck {
                     outcomes.put(vm.name(), outcome(vm, status, decision.verdict(), probe.latency()));
                 }
             }
-            for (Future<ActionRunner.Result> future : running) {
-                ActionRunner.Result result = join(future);
-                updated.put(result.state().vm(), result.state());
-                outcomes.put(result.state().vm(), result.outcome());
+            for (Map.Entry<VmConfig, Future<ActionRunner.Result>> task : running.entrySet()) {
+                VmConfig vm = task.getKey();
+                try {
+                    ActionRunner.Result result = join(task.getValue());
+                    updated.put(result.state().vm(), result.state());
+                    outcomes.put(result.state().vm(), result.outcome());
+                } catch (RuntimeException e) {
+                    // One VM's unexpected failure is that VM's problem; the pass goes on.
+                    Logger.tag(vm.name()).error(e, "action failed unexpectedly");
+                    outcomes.put(vm.name(), outcome(vm, probedStatus.get(vm.name()), new Verdict.ActionFailed(
+                            "action", "unexpected failure: " + e.getMessage()), null));
+                }
             }
         } finally {
             pool.shutdownNow();
@@ -143,16 +153,26 @@ public final class HealthCheck {
 
     private void completePending(List<VmConfig> vms, Map<String, VmStatus> onHost, Map<String, VmHealth> states,
             ExecutorService pool, Map<String, VmOutcome> outcomes, Map<String, VmHealth> updated) {
-        List<Future<ActionRunner.Result>> running = new ArrayList<>();
+        Map<VmConfig, Future<ActionRunner.Result>> running = new LinkedHashMap<>();
         for (VmConfig vm : vms) {
             VmHealth prior = states.get(vm.name());
             if (prior != null && prior.pending() != null && vm.isValid()) {
                 HealthSettings settings = HealthSettings.from(vm.settings());
-                running.add(pool.submit(() -> runner.complete(vm, onHost.get(vm.name()), prior, settings)));
+                running.put(vm, pool.submit(() -> runner.complete(vm, onHost.get(vm.name()), prior, settings)));
             }
         }
-        for (Future<ActionRunner.Result> future : running) {
-            ActionRunner.Result result = join(future);
+        for (Map.Entry<VmConfig, Future<ActionRunner.Result>> task : running.entrySet()) {
+            ActionRunner.Result result;
+            try {
+                result = join(task.getValue());
+            } catch (RuntimeException e) {
+                VmConfig vm = task.getKey();
+                Logger.tag(vm.name()).error(e, "cannot finish an interrupted action");
+                outcomes.put(vm.name(), outcome(vm, onHost.get(vm.name()), new Verdict.ActionFailed("start",
+                        "cannot finish an interrupted action: " + e.getMessage() + "; the next run tries again"),
+                        null));
+                continue;
+            }
             updated.put(result.state().vm(), result.state());
             if (result.outcome() != null) {
                 outcomes.put(result.state().vm(), result.outcome());

@@ -410,4 +410,47 @@ class HealthCheckTest {
         assertThat(only(check()).verdict().kind()).isEqualTo("reset");
         assertThat(hypervisor.calls()).containsExactly("reset web");
     }
+
+    @Test
+    void two_checks_at_once_reboot_the_vm_only_once() throws Exception {
+        web.close();
+        check();
+        clock.advance(Duration.ofSeconds(30));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        List<java.util.concurrent.Future<CheckReport>> runs = new ArrayList<>();
+        List<StateStore> stores = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            StateStore own = StateStore.open(dir.resolve("state/mvmm.db"));
+            stores.add(own);
+            Configuration config = new ConfigLoader(dir.resolve("conf")).load();
+            HealthServices services = new HealthServices(hypervisor, new HealthRepository(own),
+                    new MaintenanceRepository(own), locks, new Prober(), events::add, clock, clock);
+            runs.add(pool.submit(() -> new HealthCheck(services).run(new CheckRequest(config.vms(), List.of()))));
+        }
+        for (java.util.concurrent.Future<CheckReport> run : runs) {
+            run.get();
+        }
+        pool.shutdown();
+        stores.forEach(StateStore::close);
+
+        assertThat(hypervisor.calls()).filteredOn(call -> call.startsWith("start")).hasSize(1);
+        assertThat(new HealthRepository(store).actions("web")).hasSize(1);
+    }
+
+    @Test
+    void an_unexpected_failure_acting_on_one_vm_does_not_stop_the_others() throws IOException {
+        Listener db = Listener.open();
+        conf("db.conf", "ip=127.0.0.1", "portsall=" + db.port());
+        hypervisor.running("db").explodeOn("web");
+        web.close();
+        db.close();
+        check();
+        clock.advance(Duration.ofSeconds(30));
+
+        CheckReport report = check();
+
+        assertThat(report.outcomes()).extracting(o -> o.vm() + ":" + o.verdict().kind())
+                .containsExactly("db:rebooted", "web:action-failed");
+        assertThat(report.outcomes().get(1).verdict().detail()).contains("unexpected failure: boom");
+    }
 }

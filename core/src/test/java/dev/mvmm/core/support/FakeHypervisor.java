@@ -22,6 +22,7 @@ public final class FakeHypervisor implements Hypervisor {
     private int nextId = 1;
     private boolean guestsObeyShutdown;
     private String failStartOf;
+    private String explodeOn;
 
     public FakeHypervisor running(String... names) {
         for (String name : names) {
@@ -49,6 +50,12 @@ public final class FakeHypervisor implements Hypervisor {
 
     public FakeHypervisor failStartOf(String name) {
         failStartOf = name;
+        return this;
+    }
+
+    /** Makes any action on the VM fail with an unexpected exception (a bug, a broken library). */
+    public FakeHypervisor explodeOn(String name) {
+        explodeOn = name;
         return this;
     }
 
@@ -82,6 +89,9 @@ public final class FakeHypervisor implements Hypervisor {
     @Override
     public synchronized void shutdown(String vm) {
         calls.add("shutdown " + vm);
+        if (vm.equals(explodeOn)) {
+            throw new IllegalStateException("boom");
+        }
         if (guestsObeyShutdown) {
             vms.put(vm, new VmStatus(vm, PowerState.SHUT_OFF, null, true));
         }
