@@ -2,15 +2,14 @@ package dev.mvmm.cli;
 
 import dev.mvmm.cli.support.Context;
 import dev.mvmm.cli.support.ExitStatus;
-import dev.mvmm.cli.support.VmArguments;
+import dev.mvmm.cli.support.VmSelection;
 import dev.mvmm.core.maintenance.Maintenance;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code mvmm maintenance clear}. */
@@ -27,16 +26,16 @@ public final class MaintenanceClearCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "VM", arity = "0..*", description = "VMs (default: every VM on hold).")
-    List<String> vms = new ArrayList<>();
+    @Mixin
+    VmSelection vms;
 
     @Override
     public Integer call() {
         try (Context context = Context.of(group.root.options())) {
-            VmArguments.validate(spec.commandLine(), context, vms);
+            vms.validate(context);
             Maintenance maintenance = new Maintenance(context.maintenance(), context.health(), context.clock());
-            List<String> released = maintenance.clear(vms);
-            for (String vm : vms) {
+            List<String> released = maintenance.clear(vms.names());
+            for (String vm : vms.names()) {
                 if (!released.contains(vm)) {
                     spec.commandLine().getOut().println(vm + ": was not on hold; failure counters reset");
                 }
@@ -44,7 +43,7 @@ public final class MaintenanceClearCommand implements Callable<Integer> {
             for (String vm : released) {
                 spec.commandLine().getOut().println(vm + ": released from hold");
             }
-            if (vms.isEmpty() && released.isEmpty()) {
+            if (vms.names().isEmpty() && released.isEmpty()) {
                 spec.commandLine().getOut().println("no VM is on hold");
             }
         }

@@ -2,16 +2,14 @@ package dev.mvmm.cli;
 
 import dev.mvmm.cli.support.Context;
 import dev.mvmm.cli.support.ExitStatus;
-import dev.mvmm.cli.support.VmArguments;
+import dev.mvmm.cli.support.VmSelection;
 import dev.mvmm.core.maintenance.Maintenance;
-import dev.mvmm.core.store.MaintenanceRepository;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code mvmm maintenance off}. */
@@ -28,20 +26,20 @@ public final class MaintenanceOffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "VM", arity = "0..*", description = "VMs (default: the whole host).")
-    List<String> vms = new ArrayList<>();
+    @Mixin
+    VmSelection vms;
 
     @Override
     public Integer call() {
         try (Context context = Context.of(group.root.options())) {
-            VmArguments.validate(spec.commandLine(), context, vms);
+            vms.validate(context);
             Maintenance maintenance = new Maintenance(context.maintenance(), context.health(), context.clock());
-            for (String scope : vms.isEmpty() ? List.of(MaintenanceRepository.GLOBAL) : vms) {
+            for (String scope : vms.scopes()) {
                 boolean was = maintenance.stop(scope);
                 spec.commandLine().getOut().println("maintenance off for " + MaintenanceOnCommand.describe(scope)
                         + (was ? "" : " (it was not on)"));
             }
-            if (!vms.isEmpty()) {
+            if (!vms.names().isEmpty()) {
                 maintenance.global().ifPresent(global -> spec.commandLine().getOut().println(
                         "note: the whole host is still in maintenance; 'mvmm maintenance off' ends that"));
             }

@@ -2,13 +2,12 @@ package dev.mvmm.cli;
 
 import dev.mvmm.cli.support.Context;
 import dev.mvmm.cli.support.ExitStatus;
-import dev.mvmm.cli.support.VmArguments;
+import dev.mvmm.cli.support.VmSelection;
 import dev.mvmm.core.config.Durations;
 import dev.mvmm.core.maintenance.Maintenance;
 import dev.mvmm.core.store.MaintenanceRepository;
 import dev.mvmm.core.store.MaintenanceRepository.Window;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code mvmm maintenance on}. */
@@ -32,8 +31,8 @@ public final class MaintenanceOnCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "VM", arity = "0..*", description = "VMs (default: the whole host).")
-    List<String> vms = new ArrayList<>();
+    @Mixin
+    VmSelection vms;
 
     @Option(names = "--for", paramLabel = "DURATION",
             description = "End by itself after this long (30m, 2h, 1d); default: until 'maintenance off'.")
@@ -46,9 +45,9 @@ public final class MaintenanceOnCommand implements Callable<Integer> {
     public Integer call() {
         Duration duration = parseLength();
         try (Context context = Context.of(group.root.options())) {
-            VmArguments.validate(spec.commandLine(), context, vms);
+            vms.validate(context);
             Maintenance maintenance = new Maintenance(context.maintenance(), context.health(), context.clock());
-            for (String scope : vms.isEmpty() ? List.of(MaintenanceRepository.GLOBAL) : vms) {
+            for (String scope : vms.scopes()) {
                 Window window = maintenance.start(scope, duration, reason);
                 spec.commandLine().getOut().println("maintenance on for " + describe(scope)
                         + (window.until() == null ? " until 'mvmm maintenance off'" : " until " + window.until()));

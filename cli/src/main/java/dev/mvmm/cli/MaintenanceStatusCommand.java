@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mvmm.cli.support.Context;
 import dev.mvmm.cli.support.ExitStatus;
-import dev.mvmm.cli.support.VmArguments;
+import dev.mvmm.cli.support.VmSelection;
 import dev.mvmm.core.maintenance.Maintenance;
 import dev.mvmm.core.maintenance.MaintenanceStatus;
 import dev.mvmm.core.store.MaintenanceRepository.Window;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code mvmm maintenance status}. */
@@ -36,8 +35,8 @@ public final class MaintenanceStatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "VM", arity = "0..*", description = "VMs to show.")
-    List<String> vms = new ArrayList<>();
+    @Mixin
+    VmSelection vms;
 
     @Option(names = "--json", description = "Print the status as JSON.")
     boolean json;
@@ -45,10 +44,10 @@ public final class MaintenanceStatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Context context = Context.of(group.root.options())) {
-            VmArguments.validate(spec.commandLine(), context, vms);
+            vms.validate(context);
             Maintenance maintenance = new Maintenance(context.maintenance(), context.health(), context.clock());
             Optional<Window> global = maintenance.global();
-            List<MaintenanceStatus> statuses = maintenance.status(vms);
+            List<MaintenanceStatus> statuses = maintenance.status(vms.names());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 printJson(out, global, statuses);
