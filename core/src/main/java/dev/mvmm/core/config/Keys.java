@@ -20,8 +20,8 @@ public final class Keys {
     // Host-wide keys.
     public static final Key<URI> URI_KEY = global("uri", ValueType.uri(), URI.create("qemu:///system"),
             "libvirt connection URI");
-    public static final Key<String> HYPERVISOR = global("hypervisor", ValueType.oneOf("auto", "libvirt"), "auto",
-            "hypervisor backend: auto or libvirt");
+    public static final Key<String> HYPERVISOR = global("hypervisor", ValueType.oneOf("auto", "libvirt", "proxmox"),
+            "auto", "hypervisor backend: auto (Proxmox when /etc/pve and qm exist), libvirt or proxmox");
 
     // Health keys (the original mvmm's, and new ones).
     public static final Key<Boolean> ENABLED = vm("enabled", ValueType.bool(), true,
@@ -52,6 +52,10 @@ public final class Keys {
             "actions allowed within reboot_window before the VM is put on hold");
     public static final Key<Duration> REBOOT_WINDOW = vm("reboot_window", ValueType.duration(Duration.ofSeconds(1)),
             Duration.ofHours(1), "window of the loop guard");
+    public static final Key<java.time.LocalTime> RESTART_AT = vm("restart_at", ValueType.timeOfDay(), null,
+            "daily scheduled restart at HH:MM (local time)");
+    public static final Key<Duration> RESTART_AFTER = vm("restart_after", ValueType.duration(Duration.ofMinutes(1)),
+            null, "scheduled restart once the VM has run this long");
     public static final Key<List<String>> NOTIFY_COMMAND = vm("notify_command", ValueType.command(), null,
             "command run (without a shell) on events");
 
@@ -59,10 +63,6 @@ public final class Keys {
         ALIASES.put("boot_time", RECOVERY_TIME.name());
         RETIRED.put("disabled_log_interval", new RetiredKey(false,
                 "is no longer used (disabled VMs are not logged periodically); remove the line"));
-        RETIRED.put("restart_at", new RetiredKey(true,
-                "scheduled restarts are not part of mvmm; use a systemd timer running 'virsh reboot' or 'qm reboot'"));
-        RETIRED.put("restart_after", new RetiredKey(true,
-                "scheduled restarts are not part of mvmm; use a systemd timer running 'virsh reboot' or 'qm reboot'"));
     }
 
     /** A key the original tools read that mvmm no longer does; {@code error} decides how loud. */

@@ -99,6 +99,18 @@ public interface ValueType<T> {
         };
     }
 
+    /** A time of day, {@code HH:MM} (24 hours). */
+    static ValueType<java.time.LocalTime> timeOfDay() {
+        return text -> {
+            java.util.regex.Matcher time = java.util.regex.Pattern.compile("([01]?\\d|2[0-3]):([0-5]\\d)")
+                    .matcher(text.strip());
+            if (!time.matches()) {
+                throw new IllegalArgumentException("'" + text + "' is not a time of day; write HH:MM, 00:00 to 23:59");
+            }
+            return java.time.LocalTime.of(Integer.parseInt(time.group(1)), Integer.parseInt(time.group(2)));
+        };
+    }
+
     static ValueType<String> host() {
         return Hosts::validate;
     }

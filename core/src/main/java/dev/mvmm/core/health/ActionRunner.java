@@ -52,11 +52,25 @@ final class ActionRunner {
                         + "it at " + latest.lastAction().at() + "; leaving it to recover", Severity.OK,
                         Availability.DOWN), null), status);
             }
+            Optional<VmStatus> confirmed = services.hypervisor().confirm(vm.name());
+            if (confirmed.isEmpty() || !confirmed.get().isRunning()
+                    || !java.util.Objects.equals(confirmed.get().runId(), status.runId())) {
+                String now = confirmed.map(c -> c.state().label() + (c.isRunning() ? " (restarted meanwhile)" : ""))
+                        .orElse("gone from this host");
+                return new Result(latest, outcome(vm, confirmed.orElse(null), new Verdict.Skipped(now
+                        + " when about to " + action + ": left alone", Severity.OK,
+                        confirmed.isEmpty() ? Availability.ABSENT : Availability.STOPPED), null),
+                        confirmed.orElse(null));
+            }
             Instant begun = services.clock().instant();
             VmHealth.Builder pending = decision.next().toBuilder();
             pending.pending = new VmHealth.Pending(action, begun, status.runId());
             long id = services.health().beginAction(pending.build(), action);
-            Logger.tag(vm.name()).error("{}: {}; {} now", vm.displayName(), decision.verdict().detail(), action);
+            if (HealthPolicy.SCHEDULED.equals(action)) {
+                Logger.tag(vm.name()).info("{}: scheduled restart now", vm.displayName());
+            } else {
+                Logger.tag(vm.name()).error("{}: {}; {} now", vm.displayName(), decision.verdict().detail(), action);
+            }
             return perform(vm, status, decision, settings, pending, id);
         }
     }
@@ -78,8 +92,15 @@ final class ActionRunner {
             recovered(next, after, done, settings);
             next.lastAction = new VmHealth.LastAction(action, done, "ok");
             services.health().finishAction(id, "ok", story);
-            String word = "reset".equals(action) ? "reset" : "rebooted";
-            Verdict verdict = new Verdict.ActionTaken(word, probe + "; " + story);
+            String word = "reset".equals(action) ? "reset" : HealthPolicy.SCHEDULED.equals(action) ? "restarted"
+                    : "rebooted";
+            if (HealthPolicy.SCHEDULED.equals(action)) {
+                next.scheduledAt = done;
+            }
+            Verdict verdict = HealthPolicy.SCHEDULED.equals(action)
+                    ? new Verdict.Restarted(probe.replace("; scheduled restart due", "; scheduled restart") + "; "
+                            + story)
+                    : new Verdict.ActionTaken(word, probe + "; " + story);
             finish(next, verdict);
             announce(vm, verdict);
             return new Result(next.build(), outcome(vm, after, verdict, null), after);
@@ -125,12 +146,12 @@ final class ActionRunner {
             }
             boolean sameRun = status.runId() != null && status.runId().equals(pending.runId());
             boolean young = now.isBefore(pending.since().plus(settings.waitInterval()).plus(RESUME_MARGIN));
-            if (status.isRunning() && sameRun && young && "reboot".equals(pending.action())) {
+            if (status.isRunning() && sameRun && young && pending.action().endsWith("reboot")) {
                 Logger.tag(vm.name()).warn("resuming {}, interrupted before the VM went down", since);
                 next.pending = pending;
-                long id = services.health().beginAction(next.build(), "reboot");
+                long id = services.health().beginAction(next.build(), pending.action());
                 return perform(vm, status, new HealthPolicy.Decision(next.build(), new Verdict.Failing(
-                        "resuming " + since, false), "reboot"), settings, next, id);
+                        "resuming " + since, false), pending.action()), settings, next, id);
             }
             if (!sameRun && status.isRunning()) {
                 recovered(next, status, now, settings);
@@ -177,24 +198,31 @@ final class ActionRunner {
     private static void recovered(VmHealth.Builder next, VmStatus status, Instant now, HealthSettings settings) {
         next.pending = null;
         next.runId = status == null ? null : status.runId();
+        next.runStartedAt = status == null ? null : status.startedAt() != null ? status.startedAt() : now;
         next.recoveryUntil = now.plus(settings.recoveryTime());
         next.failingSince = null;
         next.healthySince = null;
         next.checkedAt = now;
     }
 
+    /** Tells the VM's notify_command about an outcome worth telling; others are ignored. */
     void announce(VmConfig vm, Verdict verdict) {
         String type;
         Event.Level level = Event.Level.CRITICAL;
-        if (verdict instanceof Verdict.ActionTaken) {
-            Verdict.ActionTaken taken = (Verdict.ActionTaken) verdict;
-            type = "notified".equals(taken.action()) ? "failure" : taken.action().equals("rebooted") ? "reboot"
-                    : taken.action();
+        if (verdict instanceof Verdict.Restarted) {
+            type = "scheduled-restart";
+            level = Event.Level.INFO;
+        } else if (verdict instanceof Verdict.ActionTaken) {
+            String action = ((Verdict.ActionTaken) verdict).action();
+            type = "notified".equals(action) ? "failure" : "rebooted".equals(action) ? "reboot" : action;
             level = Event.Level.WARNING;
         } else if (verdict instanceof Verdict.OnHold) {
             type = "hold";
         } else if (verdict instanceof Verdict.ActionFailed) {
             type = "action-failed";
+        } else if (verdict instanceof Verdict.Healthy && verdict.detail().contains(HealthPolicy.HOLD_RELEASED)) {
+            type = "hold-released";
+            level = Event.Level.INFO;
         } else {
             return;
         }
@@ -225,7 +253,7 @@ final class ActionRunner {
     }
 
     private static VmOutcome outcome(VmConfig vm, VmStatus status, Verdict verdict, Duration latency) {
-        return new VmOutcome(vm.name(), vm.displayName(), status == null ? null : status.state(), verdict, latency);
+        return VmCheck.outcome(vm, status, verdict, latency);
     }
 
     static String format(Duration duration) {

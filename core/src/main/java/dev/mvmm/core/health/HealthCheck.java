@@ -1,13 +1,10 @@
 package dev.mvmm.core.health;
 
 import dev.mvmm.core.config.VmConfig;
-import dev.mvmm.core.host.PowerState;
 import dev.mvmm.core.host.VmStatus;
-import dev.mvmm.core.lock.LockHolder;
 import dev.mvmm.core.probe.PortResult;
 import dev.mvmm.core.probe.PortTarget;
 import dev.mvmm.core.store.Availability;
-import dev.mvmm.core.store.HealthRepository;
 import dev.mvmm.core.store.MaintenanceRepository;
 import dev.mvmm.core.store.VmHealth;
 import java.time.Duration;
@@ -37,20 +34,22 @@ public final class HealthCheck {
     private static final int ACTION_THREADS = 8;
 
     private final HealthServices services;
-    private final VmActions actions;
+    private final VmCheck steps;
     private final ActionRunner runner;
 
     public HealthCheck(HealthServices services) {
         this.services = services;
-        this.actions = new VmActions(services.hypervisor(), services.clock(), services.sleeper());
-        this.runner = new ActionRunner(services, actions);
+        this.steps = new VmCheck(services);
+        this.runner = new ActionRunner(services, new VmActions(services.hypervisor(), services.clock(),
+                services.sleeper()));
     }
 
     public CheckReport run(CheckRequest request) {
         Instant started = services.clock().instant();
         Map<String, VmStatus> onHost = statuses(request.vms());
         Map<String, VmHealth> states = services.health().loadAll();
-        Set<String> inMaintenance = maintenanceScopes(started);
+        Set<String> inMaintenance = services.maintenance().active(started).stream()
+                .map(MaintenanceRepository.Window::scope).collect(Collectors.toSet());
         Map<String, VmOutcome> outcomes = new LinkedHashMap<>();
         Map<String, VmHealth> updated = new HashMap<>();
         request.vms().forEach(vm -> outcomes.put(vm.name(), null));
@@ -60,19 +59,19 @@ public final class HealthCheck {
             return thread;
         });
         try {
-            List<VmConfig> toProbe = new ArrayList<>();
             completePending(request.vms(), onHost, states, pool, outcomes, updated);
+            List<VmConfig> toProbe = new ArrayList<>();
             for (VmConfig vm : request.vms()) {
                 if (outcomes.get(vm.name()) != null) {
                     continue;
                 }
-                VmHealth prior = updated.getOrDefault(vm.name(), states.getOrDefault(vm.name(),
-                        VmHealth.fresh(vm.name(), started)));
-                Optional<Verdict.Skipped> skip = skipReason(vm, onHost.get(vm.name()));
+                VmStatus status = onHost.get(vm.name());
+                Optional<Verdict.Skipped> skip = steps.skipReason(vm, status);
                 if (skip.isPresent()) {
-                    outcomes.put(vm.name(), outcome(vm, onHost.get(vm.name()), skip.get(), null));
-                    if (skip.get().severity() != Severity.BUSY) {
-                        updated.put(vm.name(), skipped(prior, skip.get(), onHost.get(vm.name()), started));
+                    outcomes.put(vm.name(), VmCheck.outcome(vm, status, skip.get(), null));
+                    VmHealth state = steps.skipped(prior(vm, states, updated, started), skip.get(), status, started);
+                    if (state != null) {
+                        updated.put(vm.name(), state);
                     }
                 } else {
                     toProbe.add(vm);
@@ -80,45 +79,26 @@ public final class HealthCheck {
             }
             Map<PortTarget, PortResult> results = probe(toProbe);
             Map<VmConfig, Future<ActionRunner.Result>> running = new LinkedHashMap<>();
-            Map<String, VmStatus> probedStatus = new HashMap<>();
             for (VmConfig vm : toProbe) {
                 HealthSettings settings = HealthSettings.from(vm.settings());
                 VmStatus status = onHost.get(vm.name());
-                VmHealth prior = updated.getOrDefault(vm.name(), states.getOrDefault(vm.name(),
-                        VmHealth.fresh(vm.name(), started)));
+                VmHealth prior = prior(vm, states, updated, started);
                 ProbeOutcome probe = settings.hasPorts() ? ProbeOutcome.of(settings, results)
                         : ProbeOutcome.runningOnly();
                 boolean maintenance = inMaintenance.contains(MaintenanceRepository.GLOBAL)
                         || inMaintenance.contains(vm.name());
-                int recentActions = probe.healthy() ? 0 : services.health().countActions(vm.name(),
-                        started.minus(settings.rebootWindow()), ActionRunner.LOOP_GUARDED);
-                HealthPolicy.Decision decision = HealthPolicy.decide(prior, new HealthPolicy.Observation(
-                        status.runId(), probe, maintenance, recentActions, services.clock().instant()), settings);
-                if (decision.actionDue() != null && !"none".equals(decision.actionDue())) {
+                HealthPolicy.Decision decision = steps.decide(vm, status, prior, probe, maintenance, settings);
+                if (VmCheck.needsRunner(decision)) {
                     running.put(vm, pool.submit(() -> runner.act(vm, status, prior, decision, settings)));
-                    probedStatus.put(vm.name(), status);
                 } else {
-                    if ("none".equals(decision.actionDue()) || decision.verdict() instanceof Verdict.OnHold
-                            && decision.next().hold() != null && prior.hold() == null) {
+                    if (VmCheck.worthAnnouncing(prior, decision)) {
                         runner.announce(vm, decision.verdict());
                     }
                     updated.put(vm.name(), decision.next());
-                    outcomes.put(vm.name(), outcome(vm, status, decision.verdict(), probe.latency()));
+                    outcomes.put(vm.name(), VmCheck.outcome(vm, status, decision.verdict(), probe.latency()));
                 }
             }
-            for (Map.Entry<VmConfig, Future<ActionRunner.Result>> task : running.entrySet()) {
-                VmConfig vm = task.getKey();
-                try {
-                    ActionRunner.Result result = join(task.getValue());
-                    updated.put(result.state().vm(), result.state());
-                    outcomes.put(result.state().vm(), result.outcome());
-                } catch (RuntimeException e) {
-                    // One VM's unexpected failure is that VM's problem; the pass goes on.
-                    Logger.tag(vm.name()).error(e, "action failed unexpectedly");
-                    outcomes.put(vm.name(), outcome(vm, probedStatus.get(vm.name()), new Verdict.ActionFailed(
-                            "action", "unexpected failure: " + e.getMessage()), null));
-                }
-            }
+            collect(running, onHost, outcomes, updated);
         } finally {
             pool.shutdownNow();
         }
@@ -127,10 +107,15 @@ public final class HealthCheck {
                     + name + ".conf; create one to have mvmm watch this VM", Severity.CONFIG,
                     Availability.UNMONITORED), null));
         }
-        save(states, updated, started);
+        steps.save(states, updated.values());
         List<VmOutcome> list = new ArrayList<>(outcomes.values());
-        list.forEach(HealthCheck::log);
+        list.forEach(VmCheck::log);
         return new CheckReport(started, Duration.between(started, services.clock().instant()), list);
+    }
+
+    private static VmHealth prior(VmConfig vm, Map<String, VmHealth> states, Map<String, VmHealth> updated,
+            Instant now) {
+        return updated.getOrDefault(vm.name(), states.getOrDefault(vm.name(), VmHealth.fresh(vm.name(), now)));
     }
 
     private Map<String, VmStatus> statuses(List<VmConfig> vms) {
@@ -146,11 +131,6 @@ public final class HealthCheck {
         return statuses;
     }
 
-    private Set<String> maintenanceScopes(Instant now) {
-        return services.maintenance().active(now).stream().map(MaintenanceRepository.Window::scope)
-                .collect(Collectors.toSet());
-    }
-
     private void completePending(List<VmConfig> vms, Map<String, VmStatus> onHost, Map<String, VmHealth> states,
             ExecutorService pool, Map<String, VmOutcome> outcomes, Map<String, VmHealth> updated) {
         Map<VmConfig, Future<ActionRunner.Result>> running = new LinkedHashMap<>();
@@ -162,66 +142,41 @@ public final class HealthCheck {
             }
         }
         for (Map.Entry<VmConfig, Future<ActionRunner.Result>> task : running.entrySet()) {
-            ActionRunner.Result result;
+            VmConfig vm = task.getKey();
             try {
-                result = join(task.getValue());
+                ActionRunner.Result result = join(task.getValue());
+                updated.put(vm.name(), result.state());
+                if (result.outcome() != null) {
+                    outcomes.put(vm.name(), result.outcome());
+                } else if (result.status() != null) {
+                    onHost.put(vm.name(), result.status());
+                } else {
+                    onHost.remove(vm.name());
+                }
             } catch (RuntimeException e) {
-                VmConfig vm = task.getKey();
                 Logger.tag(vm.name()).error(e, "cannot finish an interrupted action");
-                outcomes.put(vm.name(), outcome(vm, onHost.get(vm.name()), new Verdict.ActionFailed("start",
+                outcomes.put(vm.name(), VmCheck.outcome(vm, onHost.get(vm.name()), new Verdict.ActionFailed("start",
                         "cannot finish an interrupted action: " + e.getMessage() + "; the next run tries again"),
                         null));
-                continue;
-            }
-            updated.put(result.state().vm(), result.state());
-            if (result.outcome() != null) {
-                outcomes.put(result.state().vm(), result.outcome());
-            } else if (result.status() != null) {
-                onHost.put(result.state().vm(), result.status());
             }
         }
     }
 
-    private Optional<Verdict.Skipped> skipReason(VmConfig vm, VmStatus status) {
-        if (!vm.isValid()) {
-            String problems = vm.problems().stream().filter(p -> p.isError()).map(Object::toString)
-                    .collect(Collectors.joining("; "));
-            return Optional.of(new Verdict.Skipped("configuration invalid, VM not checked: " + problems,
-                    Severity.CONFIG, Availability.UNMONITORED));
+    private void collect(Map<VmConfig, Future<ActionRunner.Result>> running, Map<String, VmStatus> onHost,
+            Map<String, VmOutcome> outcomes, Map<String, VmHealth> updated) {
+        for (Map.Entry<VmConfig, Future<ActionRunner.Result>> task : running.entrySet()) {
+            VmConfig vm = task.getKey();
+            try {
+                ActionRunner.Result result = join(task.getValue());
+                updated.put(vm.name(), result.state());
+                outcomes.put(vm.name(), result.outcome());
+            } catch (RuntimeException e) {
+                // One VM's unexpected failure is that VM's problem; the pass goes on.
+                Logger.tag(vm.name()).error(e, "action failed unexpectedly");
+                outcomes.put(vm.name(), VmCheck.outcome(vm, onHost.get(vm.name()), new Verdict.ActionFailed("action",
+                        "unexpected failure: " + e.getMessage()), null));
+            }
         }
-        if (!vm.isEnabled()) {
-            return Optional.of(new Verdict.Skipped("disabled (enabled=false)", Severity.OK, Availability.UNMONITORED));
-        }
-        if (status == null) {
-            return Optional.of(new Verdict.Skipped("not on this host (" + services.hypervisor().describe() + ")",
-                    Severity.OK, Availability.ABSENT));
-        }
-        if (status.state() != PowerState.RUNNING) {
-            Severity severity = status.state() == PowerState.CRASHED ? Severity.WARNING : Severity.OK;
-            return Optional.of(new Verdict.Skipped(status.state().label() + ": left alone (mvmm never starts a VM "
-                    + "someone else stopped)", severity, Availability.STOPPED));
-        }
-        Optional<LockHolder> holder = services.locks().holder(vm.name());
-        if (holder.isPresent()) {
-            return Optional.of(new Verdict.Skipped("busy: locked by " + holder.get(), Severity.BUSY, null));
-        }
-        return Optional.empty();
-    }
-
-    private static VmHealth skipped(VmHealth prior, Verdict.Skipped skip, VmStatus status, Instant now) {
-        VmHealth.Builder next = prior.toBuilder();
-        next.checkedAt = now;
-        next.availability = skip.availability();
-        next.verdict = skip.kind();
-        next.detail = skip.reason();
-        next.latency = null;
-        if (skip.availability() != Availability.UP && skip.availability() != Availability.DOWN) {
-            next.healthySince = null;
-        }
-        if (status != null && status.runId() != null) {
-            next.runId = status.runId();
-        }
-        return next.build();
     }
 
     private Map<PortTarget, PortResult> probe(List<VmConfig> vms) {
@@ -232,24 +187,7 @@ public final class HealthCheck {
         return services.prober().probe(targets);
     }
 
-    private void save(Map<String, VmHealth> before, Map<String, VmHealth> after, Instant now) {
-        List<HealthRepository.Transition> transitions = new ArrayList<>();
-        for (VmHealth state : after.values()) {
-            VmHealth prior = before.get(state.vm());
-            Availability was = prior == null ? null : prior.availability();
-            if (state.availability() != null && state.availability() != was) {
-                transitions.add(new HealthRepository.Transition(state.vm(), now, state.availability(),
-                        state.detail()));
-            }
-        }
-        services.health().save(after.values(), transitions, List.of());
-    }
-
-    private static VmOutcome outcome(VmConfig vm, VmStatus status, Verdict verdict, Duration latency) {
-        return new VmOutcome(vm.name(), vm.displayName(), status == null ? null : status.state(), verdict, latency);
-    }
-
-    private static ActionRunner.Result join(Future<ActionRunner.Result> future) {
+    static ActionRunner.Result join(Future<ActionRunner.Result> future) {
         try {
             return future.get();
         } catch (ExecutionException e) {
@@ -261,23 +199,6 @@ public final class HealthCheck {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while VMs were being acted on", e);
-        }
-    }
-
-    private static void log(VmOutcome outcome) {
-        Verdict verdict = outcome.verdict();
-        String line = verdict.kind() + ": " + verdict.detail();
-        switch (verdict.severity()) {
-            case CRITICAL:
-            case CONFIG:
-                Logger.tag(outcome.vm()).error(line);
-                break;
-            case WARNING:
-            case BUSY:
-                Logger.tag(outcome.vm()).warn(line);
-                break;
-            default:
-                Logger.tag(outcome.vm()).debug(line);
         }
     }
 }

@@ -1,9 +1,12 @@
 package dev.mvmm.core.health;
 
 import dev.mvmm.core.config.Durations;
+import dev.mvmm.core.store.Availability;
 import dev.mvmm.core.store.VmHealth;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 
 /**
  * The decision rules of a check, as a pure function of the VM's previous state, this check's
@@ -22,13 +25,23 @@ import java.time.Instant;
  */
 public final class HealthPolicy {
 
+    /** Marks the verdict of the check that released a hold, so it can be announced. */
+    static final String HOLD_RELEASED = "hold released";
+
     private HealthPolicy() {
     }
 
     /** What a check observed. {@code actionsInWindow} counts this VM's actions in the loop-guard window. */
-    public record Observation(String runId, ProbeOutcome probe, boolean maintenance, int actionsInWindow,
-            Instant now) {
+    public record Observation(String runId, Instant runStartedAt, ProbeOutcome probe, boolean maintenance,
+            int actionsInWindow, Instant now, ZoneId zone) {
+
+        public Observation(String runId, ProbeOutcome probe, boolean maintenance, int actionsInWindow, Instant now) {
+            this(runId, null, probe, maintenance, actionsInWindow, now, ZoneOffset.UTC);
+        }
     }
+
+    /** The action a scheduled restart takes; it does not count towards the loop guard. */
+    public static final String SCHEDULED = "scheduled-reboot";
 
     /**
      * The new state and the verdict; when {@code actionDue} is set the verdict is provisional and
@@ -42,16 +55,23 @@ public final class HealthPolicy {
         VmHealth.Builder next = prior.toBuilder();
         next.checkedAt = now;
         next.latency = seen.probe().latency();
-        if (prior.runId() != null && seen.runId() != null && !prior.runId().equals(seen.runId())) {
-            // Restarted by someone else since the last check: its services are entitled to boot.
+        boolean newRun = prior.runId() != null && seen.runId() != null && !prior.runId().equals(seen.runId());
+        // Back from another host, or started again: a run id alone could repeat across hosts.
+        boolean returned = prior.availability() == Availability.ABSENT || prior.availability() == Availability.STOPPED;
+        if (newRun || returned) {
+            // Restarted by someone else, or arrived by migration: its services are entitled to settle.
             next.recoveryUntil = now.plus(settings.recoveryTime());
             next.failingSince = null;
         }
+        if (seen.runId() != null && (!seen.runId().equals(prior.runId()) || next.runStartedAt == null)) {
+            next.runStartedAt = seen.runStartedAt() != null ? seen.runStartedAt() : now;
+        }
         next.runId = seen.runId();
-        return seen.probe().healthy() ? healthy(next, seen, settings) : failing(next, seen, settings);
+        return seen.probe().healthy() ? healthy(prior, next, seen, settings) : failing(next, seen, settings);
     }
 
-    private static Decision healthy(VmHealth.Builder next, Observation seen, HealthSettings settings) {
+    private static Decision healthy(VmHealth prior, VmHealth.Builder next, Observation seen,
+            HealthSettings settings) {
         Instant now = seen.now();
         if (next.healthySince == null) {
             next.healthySince = now;
@@ -65,7 +85,7 @@ public final class HealthPolicy {
         if (next.hold != null) {
             if (healthyFor.compareTo(settings.rebootWindow()) >= 0) {
                 next.hold = null;
-                detail += "; hold released after " + Durations.format(healthyFor) + " healthy";
+                detail += "; " + HOLD_RELEASED + " after " + Durations.format(healthyFor) + " healthy";
             } else {
                 Verdict hold = new Verdict.OnHold("healthy, on hold since " + next.hold.since() + " ("
                         + next.hold.reason() + "); released after healthy for "
@@ -73,6 +93,11 @@ public final class HealthPolicy {
                         + "'mvmm maintenance clear'", false);
                 return finish(next, hold, null);
             }
+        }
+        String scheduled = seen.maintenance() ? null : ScheduledRestart.due(prior, next, seen, settings.schedule());
+        if (scheduled != null) {
+            return finish(next, new Verdict.Healthy(detail + "; scheduled restart due (" + scheduled + ")", false),
+                    SCHEDULED);
         }
         return finish(next, new Verdict.Healthy(detail + (seen.maintenance() ? " (maintenance)" : ""),
                 seen.maintenance()), null);

@@ -4,7 +4,7 @@ import dev.mvmm.core.store.Availability;
 
 /** What one check concluded about one VM. */
 public sealed interface Verdict permits Verdict.Healthy, Verdict.Failing, Verdict.ActionTaken, Verdict.ActionFailed,
-        Verdict.OnHold, Verdict.Skipped {
+        Verdict.OnHold, Verdict.Skipped, Verdict.Restarted {
 
     /** A short word for tables and JSON: healthy, failing, rebooted, reset, ... */
     String kind();
@@ -59,6 +59,21 @@ public sealed interface Verdict permits Verdict.Healthy, Verdict.Failing, Verdic
 
         public Availability availability() {
             return Availability.DOWN;
+        }
+    }
+
+    /** A healthy VM restarted on schedule ({@code restart_at}, {@code restart_after}): planned, not a fault. */
+    record Restarted(String detail) implements Verdict {
+        public String kind() {
+            return "restarted";
+        }
+
+        public Severity severity() {
+            return Severity.OK;
+        }
+
+        public Availability availability() {
+            return Availability.UP;
         }
     }
 

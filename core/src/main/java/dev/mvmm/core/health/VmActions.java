@@ -36,14 +36,16 @@ final class VmActions {
      */
     String reboot(String vm, Duration waitInterval) {
         StringBuilder story = new StringBuilder();
+        Instant asked = clock.instant();
         try {
-            hypervisor.shutdown(vm);
             Logger.tag(vm).info("asked the guest to shut down; waiting up to {}", Durations.format(waitInterval));
+            hypervisor.shutdown(vm, waitInterval);
         } catch (HypervisorException e) {
             Logger.tag(vm).warn("graceful shutdown refused ({}); stopping it hard", e.getMessage());
             story.append("graceful shutdown refused; ");
         }
-        if (story.length() == 0 && waitForShutOff(vm, waitInterval)) {
+        Duration left = waitInterval.minus(Duration.between(asked, clock.instant()));
+        if (story.length() == 0 && waitForShutOff(vm, left.isNegative() ? Duration.ZERO : left)) {
             story.append("shut down gracefully; ");
         } else {
             if (story.length() == 0) {

@@ -18,8 +18,19 @@ public interface Hypervisor extends AutoCloseable {
     /** One VM, or empty when this host does not know it (any more). */
     Optional<VmStatus> status(String vm);
 
-    /** Asks the guest to shut down (ACPI or agent); returns at once. */
-    void shutdown(String vm);
+    /**
+     * The VM's state checked thoroughly, before mvmm acts on it. Backends whose {@link #status} is
+     * a cheap approximation (Proxmox reads files) ask the hypervisor itself here.
+     */
+    default Optional<VmStatus> confirm(String vm) {
+        return status(vm);
+    }
+
+    /**
+     * Asks the guest to shut down (ACPI or agent). It may return before the VM is off; it returns
+     * within about {@code timeout}; it does not fail because the guest ignored the request.
+     */
+    void shutdown(String vm, java.time.Duration timeout);
 
     /** Pulls the plug. */
     void destroy(String vm);

@@ -9,6 +9,8 @@ public enum PowerState {
     CRASHED("crashed"),
     SUSPENDED("suspended"),
     MIGRATING("migrating"),
+    /** The hypervisor holds a lock on it (a Proxmox backup, snapshot or clone in progress). */
+    LOCKED("locked"),
     UNKNOWN("unknown");
 
     private final String label;

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -14,197 +15,248 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * TCP connect probes, all at once. One thread and one selector drive every connection, so a pass
- * over a thousand VMs costs about one connect timeout and a few megabytes, not a thread per port.
- * Host names are resolved first, on a small pool, bounded by the longest timeout.
+ * TCP connect probes. One thread and one selector drive every connection in flight, so a pass over
+ * a thousand VMs costs about one connect timeout and a few megabytes, and in {@code monitor} each
+ * VM's probes complete on their own: a port that hangs delays nobody else. Host names are resolved
+ * on a small pool, bounded by the probe's timeout.
  */
-public final class Prober {
+public final class Prober implements AutoCloseable {
 
-    private static final int MAX_IN_FLIGHT = 900;
+    private static final int MAX_IN_FLIGHT = 2000;
 
-    /** Probes every distinct target once; results are keyed by target. */
+    private final Queue<Attempt> submitted = new ConcurrentLinkedQueue<>();
+    private final Object lifecycle = new Object();
+    private Selector selector;
+    private Thread loop;
+    private ExecutorService resolver;
+    private volatile boolean closed;
+
+    /** Probes every distinct target once and waits for all of them. */
     public Map<PortTarget, PortResult> probe(Collection<PortTarget> targets) {
-        Map<PortTarget, PortResult> results = new LinkedHashMap<>();
-        if (targets.isEmpty()) {
-            return results;
+        return submit(targets).join();
+    }
+
+    /** Starts probing; the future completes when every target has an answer or timed out. */
+    public CompletableFuture<Map<PortTarget, PortResult>> submit(Collection<PortTarget> targets) {
+        List<PortTarget> distinct = new ArrayList<>(new LinkedHashSet<>(targets));
+        List<CompletableFuture<PortResult>> results = new ArrayList<>(distinct.size());
+        for (PortTarget target : distinct) {
+            results.add(resolve(target).thenCompose(address -> address == null
+                    ? CompletableFuture.completedFuture(PortResult.failed(target, Duration.ZERO,
+                            "cannot resolve host name " + target.host()))
+                    : connect(target, address)));
         }
-        Map<String, Object> addresses = resolve(targets);
-        Queue<PortTarget> waiting = new ArrayDeque<>();
-        for (PortTarget target : new java.util.LinkedHashSet<>(targets)) {
-            Object address = addresses.get(target.host());
-            if (address instanceof InetAddress) {
-                waiting.add(target);
-            } else {
-                results.put(target, PortResult.failed(target, Duration.ZERO, (String) address));
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<PortTarget, PortResult> map = new LinkedHashMap<>();
+            for (int i = 0; i < distinct.size(); i++) {
+                map.put(distinct.get(i), results.get(i).join());
+            }
+            return map;
+        });
+    }
+
+    private CompletableFuture<InetAddress> resolve(PortTarget target) {
+        String host = target.host();
+        if (isLiteral(host)) {
+            try {
+                // A literal address is parsed, never looked up.
+                return CompletableFuture.completedFuture(InetAddress.getByName(host));
+            } catch (UnknownHostException e) {
+                return CompletableFuture.completedFuture(null);
             }
         }
-        try (Selector selector = Selector.open()) {
-            connectAll(selector, waiting, addresses, results);
-        } catch (IOException e) {
-            for (PortTarget target : waiting) {
-                results.putIfAbsent(target, PortResult.failed(target, Duration.ZERO, "probe failed: " + e.getMessage()));
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return InetAddress.getByName(host);
+            } catch (UnknownHostException e) {
+                return null;
             }
+        }, resolver()).completeOnTimeout(null, target.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<PortResult> connect(PortTarget target, InetAddress address) {
+        Attempt attempt = new Attempt(target, new InetSocketAddress(address, target.port()));
+        if (closed) {
+            attempt.result.complete(PortResult.failed(target, Duration.ZERO, "probing stopped"));
+            return attempt.result;
         }
-        return results;
+        submitted.add(attempt);
+        wakeLoop();
+        return attempt.result;
     }
 
     private static final class Attempt {
         final PortTarget target;
-        final SocketChannel channel;
-        final long startNanos;
-        final long deadlineNanos;
+        final InetSocketAddress address;
+        final CompletableFuture<PortResult> result = new CompletableFuture<>();
+        SocketChannel channel;
+        long startNanos;
+        long deadlineNanos;
 
-        Attempt(PortTarget target, SocketChannel channel, long startNanos) {
+        Attempt(PortTarget target, InetSocketAddress address) {
             this.target = target;
-            this.channel = channel;
-            this.startNanos = startNanos;
-            this.deadlineNanos = startNanos + target.timeout().toNanos();
+            this.address = address;
         }
-    }
 
-    private static void connectAll(Selector selector, Queue<PortTarget> waiting, Map<String, Object> addresses,
-            Map<PortTarget, PortResult> results) throws IOException {
-        List<Attempt> inFlight = new ArrayList<>();
-        while (!waiting.isEmpty() || !inFlight.isEmpty()) {
-            while (inFlight.size() < MAX_IN_FLIGHT && !waiting.isEmpty()) {
-                PortTarget target = waiting.poll();
-                Attempt attempt = start(selector, target, (InetAddress) addresses.get(target.host()), results);
-                if (attempt != null) {
-                    inFlight.add(attempt);
-                }
-            }
-            if (inFlight.isEmpty()) {
-                continue;
-            }
-            long now = System.nanoTime();
-            long nearest = Long.MAX_VALUE;
-            for (Attempt attempt : inFlight) {
-                nearest = Math.min(nearest, attempt.deadlineNanos);
-            }
-            long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nearest - now) + 1);
-            selector.select(waitMillis);
-            Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
-            while (ready.hasNext()) {
-                SelectionKey key = ready.next();
-                ready.remove();
-                Attempt attempt = (Attempt) key.attachment();
-                finish(attempt, results);
-                key.cancel();
-                inFlight.remove(attempt);
-            }
-            long after = System.nanoTime();
-            for (Iterator<Attempt> it = inFlight.iterator(); it.hasNext(); ) {
-                Attempt attempt = it.next();
-                if (after - attempt.deadlineNanos >= 0) {
-                    results.put(attempt.target, PortResult.failed(attempt.target, attempt.target.timeout(),
-                            "timed out after " + Durations.format(attempt.target.timeout())));
-                    close(attempt.channel);
-                    it.remove();
-                }
-            }
+        Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - startNanos);
         }
-        selector.selectNow();
-    }
 
-    private static Attempt start(Selector selector, PortTarget target, InetAddress address,
-            Map<PortTarget, PortResult> results) {
-        long start = System.nanoTime();
-        SocketChannel channel = null;
-        try {
-            channel = SocketChannel.open();
-            channel.configureBlocking(false);
-            if (channel.connect(new InetSocketAddress(address, target.port()))) {
-                results.put(target, PortResult.open(target, elapsed(start)));
-                close(channel);
-                return null;
-            }
-            Attempt attempt = new Attempt(target, channel, start);
-            channel.register(selector, SelectionKey.OP_CONNECT, attempt);
-            return attempt;
-        } catch (IOException e) {
-            results.put(target, PortResult.failed(target, elapsed(start), describe(e)));
+        void finish(PortResult outcome) {
             close(channel);
-            return null;
+            result.complete(outcome);
         }
     }
 
-    private static void finish(Attempt attempt, Map<PortTarget, PortResult> results) {
+    private void wakeLoop() {
+        synchronized (lifecycle) {
+            if (loop == null) {
+                try {
+                    selector = Selector.open();
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot open a selector for probes: " + e.getMessage(), e);
+                }
+                loop = new Thread(this::run, "mvmm-probe");
+                loop.setDaemon(true);
+                loop.start();
+            } else {
+                selector.wakeup();
+            }
+        }
+    }
+
+    private void run() {
+        Queue<Attempt> waiting = new ArrayDeque<>();
+        List<Attempt> inFlight = new ArrayList<>();
+        try {
+            while (!closed) {
+                for (Attempt next; (next = submitted.poll()) != null; ) {
+                    waiting.add(next);
+                }
+                while (inFlight.size() < MAX_IN_FLIGHT && !waiting.isEmpty()) {
+                    Attempt attempt = waiting.poll();
+                    if (start(attempt)) {
+                        inFlight.add(attempt);
+                    }
+                }
+                long waitMillis = 1000;
+                long now = System.nanoTime();
+                for (Attempt attempt : inFlight) {
+                    waitMillis = Math.min(waitMillis, TimeUnit.NANOSECONDS.toMillis(attempt.deadlineNanos - now) + 1);
+                }
+                selector.select(Math.max(1, waitMillis));
+                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+                while (ready.hasNext()) {
+                    SelectionKey key = ready.next();
+                    ready.remove();
+                    Attempt attempt = (Attempt) key.attachment();
+                    key.cancel();
+                    finishConnect(attempt);
+                    inFlight.remove(attempt);
+                }
+                long after = System.nanoTime();
+                for (Iterator<Attempt> it = inFlight.iterator(); it.hasNext(); ) {
+                    Attempt attempt = it.next();
+                    if (after - attempt.deadlineNanos >= 0) {
+                        attempt.finish(PortResult.failed(attempt.target, attempt.target.timeout(),
+                                "timed out after " + Durations.format(attempt.target.timeout())));
+                        it.remove();
+                    }
+                }
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            // Closing: whatever is still in flight fails below.
+        } finally {
+            for (Attempt attempt : inFlight) {
+                attempt.finish(PortResult.failed(attempt.target, attempt.elapsed(), "probing stopped"));
+            }
+            for (Attempt attempt : waiting) {
+                attempt.result.complete(PortResult.failed(attempt.target, Duration.ZERO, "probing stopped"));
+            }
+            for (Attempt next; (next = submitted.poll()) != null; ) {
+                next.result.complete(PortResult.failed(next.target, Duration.ZERO, "probing stopped"));
+            }
+        }
+    }
+
+    /** Begins a connect; returns whether it is now in flight. */
+    private boolean start(Attempt attempt) {
+        attempt.startNanos = System.nanoTime();
+        attempt.deadlineNanos = attempt.startNanos + attempt.target.timeout().toNanos();
+        try {
+            attempt.channel = SocketChannel.open();
+            attempt.channel.configureBlocking(false);
+            if (attempt.channel.connect(attempt.address)) {
+                attempt.finish(PortResult.open(attempt.target, attempt.elapsed()));
+                return false;
+            }
+            attempt.channel.register(selector, SelectionKey.OP_CONNECT, attempt);
+            return true;
+        } catch (IOException e) {
+            attempt.finish(PortResult.failed(attempt.target, attempt.elapsed(), describe(e)));
+            return false;
+        }
+    }
+
+    private static void finishConnect(Attempt attempt) {
         try {
             if (attempt.channel.finishConnect()) {
-                results.put(attempt.target, PortResult.open(attempt.target, elapsed(attempt.startNanos)));
+                attempt.finish(PortResult.open(attempt.target, attempt.elapsed()));
             }
         } catch (IOException e) {
-            results.put(attempt.target, PortResult.failed(attempt.target, elapsed(attempt.startNanos), describe(e)));
-        } finally {
-            close(attempt.channel);
+            attempt.finish(PortResult.failed(attempt.target, attempt.elapsed(), describe(e)));
         }
     }
 
-    private static Map<String, Object> resolve(Collection<PortTarget> targets) {
-        Map<String, Duration> hosts = new HashMap<>();
-        for (PortTarget target : targets) {
-            hosts.merge(target.host(), target.timeout(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
-        }
-        Map<String, Object> addresses = new HashMap<>();
-        Map<String, CompletableFuture<InetAddress>> lookups = new HashMap<>();
-        ExecutorService pool = null;
-        for (Map.Entry<String, Duration> host : hosts.entrySet()) {
-            if (isLiteral(host.getKey())) {
-                try {
-                    // A literal address is parsed, never looked up.
-                    addresses.put(host.getKey(), InetAddress.getByName(host.getKey()));
-                } catch (UnknownHostException e) {
-                    addresses.put(host.getKey(), "invalid address " + host.getKey());
-                }
-                continue;
-            }
-            if (pool == null) {
-                pool = Executors.newFixedThreadPool(4, runnable -> {
+    private ExecutorService resolver() {
+        synchronized (lifecycle) {
+            if (resolver == null) {
+                resolver = Executors.newFixedThreadPool(4, runnable -> {
                     Thread thread = new Thread(runnable, "mvmm-resolve");
                     thread.setDaemon(true);
                     return thread;
                 });
             }
-            String name = host.getKey();
-            lookups.put(name, CompletableFuture.supplyAsync(() -> {
-                try {
-                    return InetAddress.getByName(name);
-                } catch (UnknownHostException e) {
-                    throw new IllegalStateException("cannot resolve host name " + name);
-                }
-            }, pool));
+            return resolver;
         }
-        for (Map.Entry<String, CompletableFuture<InetAddress>> lookup : lookups.entrySet()) {
-            try {
-                addresses.put(lookup.getKey(),
-                        lookup.getValue().get(hosts.get(lookup.getKey()).toMillis(), TimeUnit.MILLISECONDS));
-            } catch (TimeoutException e) {
-                addresses.put(lookup.getKey(), "name lookup of " + lookup.getKey() + " timed out");
-            } catch (ExecutionException e) {
-                addresses.put(lookup.getKey(), e.getCause().getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                addresses.put(lookup.getKey(), "interrupted");
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (lifecycle) {
+            if (selector != null) {
+                selector.wakeup();
+            }
+            if (resolver != null) {
+                resolver.shutdownNow();
             }
         }
-        if (pool != null) {
-            pool.shutdownNow();
+        Thread thread = loop;
+        if (thread != null) {
+            try {
+                thread.join(2000);
+                selector.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                // The selector is released with the process anyway.
+            }
         }
-        return addresses;
     }
 
     private static boolean isLiteral(String host) {
@@ -219,11 +271,7 @@ public final class Prober {
             return "no route to host";
         }
         String message = e.getMessage();
-        return message == null ? e.getClass().getSimpleName() : message.toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static Duration elapsed(long startNanos) {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
+        return message == null ? e.getClass().getSimpleName() : message.toLowerCase(Locale.ROOT);
     }
 
     private static void close(SocketChannel channel) {

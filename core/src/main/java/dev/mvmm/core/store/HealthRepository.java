@@ -17,7 +17,8 @@ public final class HealthRepository {
 
     private static final String COLUMNS = "vm, availability, verdict, detail, run_id, checked_at, failing_since,"
             + " healthy_since, recovery_until, hold_since, hold_reason, pending_action, pending_since,"
-            + " pending_run_id, last_action, last_action_at, last_action_result, latency_us";
+            + " pending_run_id, last_action, last_action_at, last_action_result, latency_us, run_started_at,"
+            + " scheduled_at";
 
     private final StateStore store;
 
@@ -173,7 +174,7 @@ public final class HealthRepository {
             return;
         }
         try (PreparedStatement statement = connection.prepareStatement("INSERT OR REPLACE INTO vm_health ("
-                + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             for (VmHealth s : states) {
                 statement.setString(1, s.vm());
                 statement.setString(2, (s.availability() == null ? Availability.UNMONITORED : s.availability()).name());
@@ -197,6 +198,8 @@ public final class HealthRepository {
                 } else {
                     statement.setLong(18, s.latency().toNanos() / 1000);
                 }
+                setInstant(statement, 19, s.runStartedAt());
+                setInstant(statement, 20, s.scheduledAt());
                 statement.addBatch();
             }
             statement.executeBatch();
@@ -251,7 +254,7 @@ public final class HealthRepository {
                 holdSince == null ? null : new VmHealth.Hold(holdSince, row.getString(11)),
                 pendingAction == null ? null : new VmHealth.Pending(pendingAction, instant(row, 13), row.getString(14)),
                 lastAction == null ? null : new VmHealth.LastAction(lastAction, instant(row, 16), row.getString(17)),
-                latencyValue);
+                latencyValue, instant(row, 19), instant(row, 20));
     }
 
     private static Instant instant(ResultSet row, int column) throws SQLException {

@@ -56,5 +56,10 @@ final class Migrations {
                         + " since INTEGER NOT NULL,"
                         + " until INTEGER,"
                         + " reason TEXT)"
+            },
+            new String[] {
+                // Uptime origin of the current run, and the last scheduled restart (restart_at/after).
+                "ALTER TABLE vm_health ADD COLUMN run_started_at INTEGER",
+                "ALTER TABLE vm_health ADD COLUMN scheduled_at INTEGER"
             });
 }

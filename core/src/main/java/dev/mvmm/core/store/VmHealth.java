@@ -11,10 +11,12 @@ import java.time.Instant;
  * @param healthySince  start of the current streak of healthy probes
  * @param recoveryUntil end of the grace after a (re)start
  * @param pending       an action begun but not confirmed finished (mvmm was killed half way)
+ * @param runStartedAt  when the VM's current run began (from the hypervisor, else when first seen)
+ * @param scheduledAt   when mvmm last made a scheduled restart ({@code restart_at}, {@code restart_after})
  */
 public record VmHealth(String vm, Availability availability, String verdict, String detail, String runId,
         Instant checkedAt, Instant failingSince, Instant healthySince, Instant recoveryUntil, Hold hold,
-        Pending pending, LastAction lastAction, Duration latency) {
+        Pending pending, LastAction lastAction, Duration latency, Instant runStartedAt, Instant scheduledAt) {
 
     /** The VM is on hold: the loop guard stopped acting on it. */
     public record Hold(Instant since, String reason) {
@@ -30,7 +32,7 @@ public record VmHealth(String vm, Availability availability, String verdict, Str
 
     /** The state of a VM never checked before. */
     public static VmHealth fresh(String vm, Instant now) {
-        return new VmHealth(vm, null, "new", null, null, now, null, null, null, null, null, null, null);
+        return new VmHealth(vm, null, "new", null, null, now, null, null, null, null, null, null, null, null, null);
     }
 
     public Builder toBuilder() {
@@ -52,6 +54,8 @@ public record VmHealth(String vm, Availability availability, String verdict, Str
         public Pending pending;
         public LastAction lastAction;
         public Duration latency;
+        public Instant runStartedAt;
+        public Instant scheduledAt;
 
         private Builder(VmHealth from) {
             vm = from.vm;
@@ -67,6 +71,8 @@ public record VmHealth(String vm, Availability availability, String verdict, Str
             pending = from.pending;
             lastAction = from.lastAction;
             latency = from.latency;
+            runStartedAt = from.runStartedAt;
+            scheduledAt = from.scheduledAt;
         }
 
         public String vm() {
@@ -75,7 +81,7 @@ public record VmHealth(String vm, Availability availability, String verdict, Str
 
         public VmHealth build() {
             return new VmHealth(vm, availability, verdict, detail, runId, checkedAt, failingSince, healthySince,
-                    recoveryUntil, hold, pending, lastAction, latency);
+                    recoveryUntil, hold, pending, lastAction, latency, runStartedAt, scheduledAt);
         }
     }
 }

@@ -120,6 +120,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void scheduled_restarts_of_the_original_are_read_and_validated() throws IOException {
+        write("a.conf", "ip=10.0.0.1", "portsall=80", "restart_at=03:30", "restart_after=7d");
+
+        Settings settings = vm("a").settings();
+
+        assertThat(settings.get(Keys.RESTART_AT)).isEqualTo(java.time.LocalTime.of(3, 30));
+        assertThat(settings.get(Keys.RESTART_AFTER)).isEqualTo(Duration.ofDays(7));
+    }
+
+    @Test
     void boot_time_is_an_alias_of_recovery_time() throws IOException {
         write("a.conf", "ip=10.0.0.1", "portsall=80", "boot_time=120");
 
@@ -272,10 +282,11 @@ class ConfigLoaderTest {
         }
 
         @Test
-        void retired_scheduled_restarts_are_an_error_that_explains() throws IOException {
-            write("web.conf", "restart_at=03:00");
+        void restart_at_must_be_a_time_of_day() throws IOException {
+            write("web.conf", "restart_at=3:00pm", "restart_after=24");
 
-            assertThat(errors(vm("web"))).contains("'restart_at': scheduled restarts are not part of mvmm");
+            assertThat(errors(vm("web"))).contains(":1: 'restart_at': '3:00pm' is not a time of day; write HH:MM")
+                    .contains(":2: 'restart_after': '24' is too short; the minimum is 1m");
         }
 
         @Test

@@ -453,4 +453,69 @@ class HealthCheckTest {
                 .containsExactly("db:rebooted", "web:action-failed");
         assertThat(report.outcomes().get(1).verdict().detail()).contains("unexpected failure: boom");
     }
+
+    @Test
+    void a_scheduled_restart_reboots_a_healthy_vm_and_says_so() throws IOException {
+        conf("web.conf", "ip=127.0.0.1", "portsall=" + web.port(), "restart_at=10:05");
+        check();
+        clock.advance(Duration.ofMinutes(6));
+
+        VmOutcome outcome = only(check());
+
+        assertThat(outcome.verdict().kind()).isEqualTo("restarted");
+        assertThat(outcome.verdict().severity()).isEqualTo(Severity.OK);
+        assertThat(outcome.verdict().detail()).contains("scheduled restart (restart_at 10:05)");
+        assertThat(hypervisor.calls()).containsExactly("shutdown web", "destroy web", "start web");
+        assertThat(events).extracting(Event::type).containsExactly("scheduled-restart");
+        assertThat(state("web").scheduledAt()).isNotNull();
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(only(check()).verdict().kind()).isEqualTo("healthy");
+    }
+
+    @Test
+    void a_vm_paused_just_before_the_action_is_left_alone() {
+        web.close();
+        check();
+        clock.advance(Duration.ofSeconds(30));
+        hypervisor.confirmAs(PowerState.PAUSED);
+
+        VmOutcome outcome = only(check());
+
+        assertThat(outcome.verdict().detail()).startsWith("paused when about to reboot: left alone");
+        assertThat(hypervisor.calls()).isEmpty();
+    }
+
+    @Test
+    void hold_release_is_announced() throws IOException {
+        conf("web.conf", "ip=127.0.0.1", "portsall=" + web.port(), "max_reboots=0", "reboot_window=10m");
+        web.close();
+        check();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(only(check()).verdict()).isInstanceOf(Verdict.OnHold.class);
+        web.reopen();
+        check();
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThat(only(check()).verdict().detail()).contains("hold released");
+        assertThat(events).extracting(Event::type).containsExactly("hold", "hold-released");
+    }
+
+    @Test
+    void a_vm_that_migrated_away_is_not_acted_on_and_one_that_arrives_keeps_its_history() {
+        web.close();
+        check();
+        clock.advance(Duration.ofSeconds(20));
+        hypervisor = new FakeHypervisor();
+        assertThat(only(check()).verdict().detail()).startsWith("not on this host");
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(only(check()).verdict().detail()).startsWith("not on this host");
+        assertThat(hypervisor.calls()).isEmpty();
+
+        hypervisor = new FakeHypervisor().running("web");
+        VmOutcome back = only(check());
+
+        assertThat(back.verdict().detail()).contains("recovering");
+        assertThat(new HealthRepository(store).transitions("web")).extracting(HealthRepository.Transition::availability)
+                .containsExactly(Availability.DOWN, Availability.ABSENT, Availability.DOWN);
+    }
 }

@@ -27,7 +27,8 @@ class HealthPolicyTest {
 
     private static HealthSettings settings(String action, int maxReboots) {
         return new HealthSettings("127.0.0.1", List.of(80), List.of(), Duration.ofSeconds(1), Duration.ofSeconds(30),
-                Duration.ofSeconds(60), Duration.ofSeconds(120), action, maxReboots, Duration.ofHours(1));
+                Duration.ofSeconds(60), Duration.ofSeconds(120), action, maxReboots, Duration.ofHours(1),
+                HealthSettings.Schedule.NONE);
     }
 
     private HealthPolicy.Decision at(long seconds, ProbeOutcome probe) {
@@ -216,5 +217,88 @@ class HealthPolicyTest {
         at(0, DOWN);
 
         assertThat(at(30, DOWN).actionDue()).isEqualTo("reset");
+    }
+
+    @org.junit.jupiter.api.Nested
+    class Scheduled_restarts {
+
+        private HealthPolicy.Decision daily(long seconds, boolean maintenanceNow) {
+            settings = new HealthSettings("127.0.0.1", List.of(80), List.of(), Duration.ofSeconds(1),
+                    Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120), "reboot", 3,
+                    Duration.ofHours(1), new HealthSettings.Schedule(java.time.LocalTime.of(3, 0), null,
+                            Duration.ofSeconds(60)));
+            HealthPolicy.Decision decision = HealthPolicy.decide(state, new HealthPolicy.Observation(runId, null, UP,
+                    maintenanceNow, 0, T0.plusSeconds(seconds), java.time.ZoneOffset.UTC), settings);
+            state = decision.next();
+            return decision;
+        }
+
+        private void restarted(long seconds) {
+            VmHealth.Builder after = state.toBuilder();
+            after.scheduledAt = T0.plusSeconds(seconds);
+            state = after.build();
+        }
+
+        @Test
+        void restart_at_fires_when_mvmm_watched_the_vm_across_the_time() {
+            assertThat(daily(2 * 3600 + 3590, false).actionDue()).isNull();
+
+            assertThat(daily(3 * 3600 + 30, false).actionDue()).isEqualTo(HealthPolicy.SCHEDULED);
+        }
+
+        @Test
+        void restart_at_never_fires_at_start_up_for_a_time_already_passed_today() {
+            assertThat(daily(15 * 3600, false).actionDue()).as("first sight at 15:00").isNull();
+            assertThat(daily(15 * 3600 + 60, false).actionDue()).isNull();
+        }
+
+        @Test
+        void restart_at_skips_a_time_missed_while_mvmm_was_not_running() {
+            daily(2 * 3600, false);
+
+            assertThat(daily(9 * 3600, false).actionDue()).as("six hours late").isNull();
+        }
+
+        @Test
+        void restart_at_fires_once_a_day() {
+            daily(2 * 3600 + 3590, false);
+            assertThat(daily(3 * 3600 + 10, false).actionDue()).isEqualTo(HealthPolicy.SCHEDULED);
+            restarted(3 * 3600 + 20);
+
+            assertThat(daily(3 * 3600 + 80, false).actionDue()).isNull();
+            daily(26 * 3600 + 3590, false);
+            assertThat(daily(27 * 3600 + 10, false).actionDue()).as("the next day").isEqualTo(HealthPolicy.SCHEDULED);
+        }
+
+        @Test
+        void restart_at_respects_maintenance_and_hold() {
+            daily(2 * 3600 + 3590, false);
+            assertThat(daily(3 * 3600 + 10, true).actionDue()).isNull();
+
+            VmHealth.Builder held = state.toBuilder();
+            held.hold = new VmHealth.Hold(T0, "test");
+            held.healthySince = T0.plusSeconds(26 * 3600 + 3000);
+            state = held.build();
+            daily(26 * 3600 + 3590, false);
+            assertThat(daily(27 * 3600 + 10, false).actionDue()).isNull();
+        }
+
+        @Test
+        void restart_after_fires_on_the_age_of_the_run() {
+            settings = new HealthSettings("127.0.0.1", List.of(80), List.of(), Duration.ofSeconds(1),
+                    Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120), "reboot", 3,
+                    Duration.ofHours(1), new HealthSettings.Schedule(null, Duration.ofDays(1), Duration.ofSeconds(60)));
+            Instant bootedAt = T0.minus(Duration.ofHours(23));
+            HealthPolicy.Decision early = HealthPolicy.decide(state, new HealthPolicy.Observation(runId, bootedAt, UP,
+                    false, 0, T0, java.time.ZoneOffset.UTC), settings);
+            state = early.next();
+            HealthPolicy.Decision due = HealthPolicy.decide(state, new HealthPolicy.Observation(runId, bootedAt, UP,
+                    false, 0, T0.plus(Duration.ofHours(1)), java.time.ZoneOffset.UTC), settings);
+
+            assertThat(early.actionDue()).isNull();
+            assertThat(state.runStartedAt()).isEqualTo(bootedAt);
+            assertThat(due.actionDue()).isEqualTo(HealthPolicy.SCHEDULED);
+            assertThat(due.verdict().detail()).contains("restart_after 1d, up 1d");
+        }
     }
 }

@@ -23,6 +23,7 @@ public final class FakeHypervisor implements Hypervisor {
     private boolean guestsObeyShutdown;
     private String failStartOf;
     private String explodeOn;
+    private PowerState confirmedAs;
 
     public FakeHypervisor running(String... names) {
         for (String name : names) {
@@ -59,6 +60,21 @@ public final class FakeHypervisor implements Hypervisor {
         return this;
     }
 
+    /** What a thorough look just before an action finds (the VM was paused meanwhile, say). */
+    public FakeHypervisor confirmAs(PowerState state) {
+        confirmedAs = state;
+        return this;
+    }
+
+    @Override
+    public synchronized Optional<VmStatus> confirm(String vm) {
+        VmStatus status = vms.get(vm);
+        if (confirmedAs == null || status == null) {
+            return Optional.ofNullable(status);
+        }
+        return Optional.of(new VmStatus(vm, confirmedAs, status.runId(), true));
+    }
+
     public List<String> calls() {
         return List.copyOf(calls);
     }
@@ -87,7 +103,7 @@ public final class FakeHypervisor implements Hypervisor {
     }
 
     @Override
-    public synchronized void shutdown(String vm) {
+    public synchronized void shutdown(String vm, java.time.Duration timeout) {
         calls.add("shutdown " + vm);
         if (vm.equals(explodeOn)) {
             throw new IllegalStateException("boom");

@@ -4,8 +4,11 @@ import dev.mvmm.core.host.Hypervisor;
 import dev.mvmm.core.host.HypervisorException;
 import dev.mvmm.core.host.HypervisorUnavailableException;
 import dev.mvmm.core.host.PowerState;
+import dev.mvmm.core.host.ProcessStart;
 import dev.mvmm.core.host.VmStatus;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,12 +21,19 @@ import org.libvirt.LibvirtException;
 /** The {@link Hypervisor} port on libvirt, through libvirt-java (JNA). */
 public final class LibvirtHypervisor implements Hypervisor {
 
+    private static final Path QEMU_RUN_DIRECTORY = Path.of("/run/libvirt/qemu");
+    private static final Path PROC = Path.of("/proc");
+
     private final URI uri;
     private final Connect connection;
+    private final boolean localQemu;
 
     private LibvirtHypervisor(URI uri, Connect connection) {
         this.uri = uri;
         this.connection = connection;
+        // Only a local system QEMU driver has pid files we can read for the start time of a run.
+        this.localQemu = "qemu".equals(uri.getScheme()) && uri.getHost() == null
+                && "/system".equals(uri.getPath());
     }
 
     /** Opens a read-write connection, or explains why libvirt cannot be reached. */
@@ -51,7 +61,8 @@ public final class LibvirtHypervisor implements Hypervisor {
         Map<String, VmStatus> vms = new LinkedHashMap<>();
         try {
             for (int id : connection.listDomains()) {
-                lookup(() -> connection.domainLookupByID(id)).ifPresent(status -> vms.put(status.name(), status));
+                lookup(() -> connection.domainLookupByID(id)).map(this::withStart)
+                        .ifPresent(status -> vms.put(status.name(), status));
             }
             for (String name : connection.listDefinedDomains()) {
                 if (!vms.containsKey(name)) {
@@ -67,14 +78,14 @@ public final class LibvirtHypervisor implements Hypervisor {
     @Override
     public Optional<VmStatus> status(String vm) {
         try {
-            return lookup(() -> connection.domainLookupByName(vm));
+            return lookup(() -> connection.domainLookupByName(vm)).map(this::withStart);
         } catch (LibvirtException e) {
             throw unavailable("look up domain " + vm, e);
         }
     }
 
     @Override
-    public void shutdown(String vm) {
+    public void shutdown(String vm, java.time.Duration timeout) {
         operate(vm, "shut down", Domain::shutdown);
     }
 
@@ -147,6 +158,17 @@ public final class LibvirtHypervisor implements Hypervisor {
         } finally {
             free(domain);
         }
+    }
+
+    /** For a local QEMU domain, the start of its QEMU process; the run id then also names that process. */
+    private VmStatus withStart(VmStatus status) {
+        if (!localQemu || status.runId() == null) {
+            return status;
+        }
+        Optional<Long> pid = ProcessStart.livePid(QEMU_RUN_DIRECTORY.resolve(status.name() + ".pid"), PROC);
+        Optional<Instant> started = pid.flatMap(p -> ProcessStart.startedAt(p, PROC));
+        return started.map(at -> new VmStatus(status.name(), status.state(), status.runId(), status.persistent(), at,
+                null)).orElse(status);
     }
 
     private HypervisorUnavailableException unavailable(String what, LibvirtException e) {

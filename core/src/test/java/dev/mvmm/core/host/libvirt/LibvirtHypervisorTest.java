@@ -69,7 +69,7 @@ class LibvirtHypervisorTest {
         hypervisor.reset("test");
         assertThat(hypervisor.status("test").orElseThrow().state()).isEqualTo(PowerState.RUNNING);
 
-        hypervisor.shutdown("test");
+        hypervisor.shutdown("test", java.time.Duration.ofSeconds(5));
         assertThat(hypervisor.status("test").orElseThrow().state()).isEqualTo(PowerState.SHUT_OFF);
     }
 

@@ -1,0 +1,153 @@
+package dev.mvmm.core.health;
+
+import dev.mvmm.core.config.VmConfig;
+import dev.mvmm.core.host.PowerState;
+import dev.mvmm.core.host.VmStatus;
+import dev.mvmm.core.lock.LockHolder;
+import dev.mvmm.core.store.Availability;
+import dev.mvmm.core.store.HealthRepository;
+import dev.mvmm.core.store.VmHealth;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.tinylog.Logger;
+
+/**
+ * The steps of checking one VM, shared by {@code check} (all VMs in one pass) and {@code monitor}
+ * (each VM on its own schedule), so both decide alike and keep the same state.
+ */
+final class VmCheck {
+
+    private final HealthServices services;
+
+    VmCheck(HealthServices services) {
+        this.services = services;
+    }
+
+    /** Why a VM is not probed now, or empty when it should be. */
+    Optional<Verdict.Skipped> skipReason(VmConfig vm, VmStatus status) {
+        if (!vm.isValid()) {
+            String problems = vm.problems().stream().filter(p -> p.isError()).map(Object::toString)
+                    .collect(Collectors.joining("; "));
+            return Optional.of(new Verdict.Skipped("configuration invalid, VM not checked: " + problems,
+                    Severity.CONFIG, Availability.UNMONITORED));
+        }
+        if (!vm.isEnabled()) {
+            return Optional.of(new Verdict.Skipped("disabled (enabled=false)", Severity.OK, Availability.UNMONITORED));
+        }
+        if (status == null) {
+            return Optional.of(new Verdict.Skipped("not on this host (" + services.hypervisor().describe() + ")",
+                    Severity.OK, Availability.ABSENT));
+        }
+        if (status.state() == PowerState.MIGRATING || status.state() == PowerState.LOCKED) {
+            return Optional.of(new Verdict.Skipped(status.state().label() + " by the hypervisor: left alone",
+                    Severity.OK, Availability.STOPPED));
+        }
+        if (status.state() != PowerState.RUNNING) {
+            Severity severity = status.state() == PowerState.CRASHED ? Severity.WARNING : Severity.OK;
+            return Optional.of(new Verdict.Skipped(status.state().label() + ": left alone (mvmm never starts a VM "
+                    + "someone else stopped)", severity, Availability.STOPPED));
+        }
+        Optional<LockHolder> holder = services.locks().holder(vm.name());
+        if (holder.isPresent()) {
+            return Optional.of(new Verdict.Skipped("busy: locked by " + holder.get(), Severity.BUSY, null));
+        }
+        return Optional.empty();
+    }
+
+    /** The state to record for a skipped VM; {@code null} when nothing should change (busy). */
+    VmHealth skipped(VmHealth prior, Verdict.Skipped skip, VmStatus status, Instant now) {
+        if (skip.severity() == Severity.BUSY) {
+            return null;
+        }
+        VmHealth.Builder next = prior.toBuilder();
+        next.checkedAt = now;
+        next.availability = skip.availability();
+        next.verdict = skip.kind();
+        next.detail = skip.reason();
+        next.latency = null;
+        if (skip.availability() != Availability.UP && skip.availability() != Availability.DOWN) {
+            next.healthySince = null;
+        }
+        if (status != null && status.runId() != null) {
+            if (!status.runId().equals(prior.runId()) || next.runStartedAt == null) {
+                next.runStartedAt = status.startedAt() != null ? status.startedAt() : now;
+            }
+            next.runId = status.runId();
+        }
+        return next.build();
+    }
+
+    /** Applies the decision rules to a probed VM. */
+    HealthPolicy.Decision decide(VmConfig vm, VmStatus status, VmHealth prior, ProbeOutcome probe,
+            boolean maintenance, HealthSettings settings) {
+        Instant now = services.clock().instant();
+        int recentActions = probe.healthy() ? 0 : services.health().countActions(vm.name(),
+                now.minus(settings.rebootWindow()), ActionRunner.LOOP_GUARDED);
+        return HealthPolicy.decide(prior, new HealthPolicy.Observation(status.runId(), status.startedAt(), probe,
+                maintenance, recentActions, now, services.clock().getZone()), settings);
+    }
+
+    /** Whether a decision is carried out by the action runner rather than recorded at once. */
+    static boolean needsRunner(HealthPolicy.Decision decision) {
+        return decision.actionDue() != null && !"none".equals(decision.actionDue());
+    }
+
+    /** Whether a decision recorded at once should still be announced (action=none, new hold, release). */
+    static boolean worthAnnouncing(VmHealth prior, HealthPolicy.Decision decision) {
+        if ("none".equals(decision.actionDue())) {
+            return true;
+        }
+        if (decision.verdict() instanceof Verdict.OnHold) {
+            return decision.next().hold() != null && prior.hold() == null;
+        }
+        return prior.hold() != null && decision.next().hold() == null;
+    }
+
+    /** Saves states with a transition wherever availability changed. */
+    void save(Map<String, VmHealth> before, Collection<VmHealth> after) {
+        List<HealthRepository.Transition> transitions = new java.util.ArrayList<>();
+        for (VmHealth state : after) {
+            VmHealth prior = before.get(state.vm());
+            Availability was = prior == null ? null : prior.availability();
+            if (state.availability() != null && state.availability() != was) {
+                transitions.add(new HealthRepository.Transition(state.vm(), state.checkedAt(), state.availability(),
+                        state.detail()));
+            }
+        }
+        services.health().save(after, transitions, List.of());
+    }
+
+    static VmOutcome outcome(VmConfig vm, VmStatus status, Verdict verdict, Duration latency) {
+        String display = vm.displayName();
+        if (display.equals(vm.name()) && status != null && status.label() != null) {
+            display = status.label();
+        }
+        return new VmOutcome(vm.name(), display, status == null ? null : status.state(), verdict, latency);
+    }
+
+    static void log(VmOutcome outcome) {
+        Verdict verdict = outcome.verdict();
+        String line = verdict.kind() + ": " + verdict.detail();
+        switch (verdict.severity()) {
+            case CRITICAL:
+            case CONFIG:
+                Logger.tag(outcome.vm()).error(line);
+                break;
+            case WARNING:
+            case BUSY:
+                Logger.tag(outcome.vm()).warn(line);
+                break;
+            default:
+                if (verdict instanceof Verdict.Restarted) {
+                    Logger.tag(outcome.vm()).info(line);
+                } else {
+                    Logger.tag(outcome.vm()).debug(line);
+                }
+        }
+    }
+}
