@@ -69,8 +69,8 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Context context = Context.of(root.options())) {
-            CheckReport report = new HealthCheck(services(context)).run(request(context.configuration()));
+        try (Context context = Context.of(root.options()); Prober prober = new Prober()) {
+            CheckReport report = new HealthCheck(services(context, prober)).run(request(context.configuration()));
             if (format.nagios) {
                 return CheckNagios.print(report, spec.commandLine().getOut());
             }
@@ -102,10 +102,10 @@ public final class CheckCommand implements Callable<Integer> {
         return new CheckRequest(selected, unconfigured);
     }
 
-    private static HealthServices services(Context context) {
+    static HealthServices services(Context context, Prober prober) {
         context.configuration();
         return new HealthServices(context.hypervisor(), context.health(), context.maintenance(), context.locks(),
-                new Prober(), context.notifier(), context.clock(), context.sleeper());
+                prober, context.notifier(), context.clock(), context.sleeper());
     }
 
     static ExitStatus exitStatus(CheckReport report) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Keeps the VMs of a libvirt/KVM host alive: health checks with automatic reboot, "
                 + "maintenance mode and a loop guard.",
-        subcommands = {CheckCommand.class, MaintenanceCommand.class},
+        subcommands = {CheckCommand.class, MonitorCommand.class, MaintenanceCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:success",

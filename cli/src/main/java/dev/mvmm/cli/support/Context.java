@@ -10,6 +10,9 @@ import dev.mvmm.core.config.VmConfig;
 import dev.mvmm.core.host.Hypervisor;
 import dev.mvmm.core.host.libvirt.LibvirtHypervisor;
 import dev.mvmm.core.lock.VmLocks;
+import dev.mvmm.core.host.ReconnectingHypervisor;
+import dev.mvmm.core.host.proxmox.ProxmoxHypervisor;
+import dev.mvmm.core.notify.AsyncNotifier;
 import dev.mvmm.core.notify.CommandNotifier;
 import dev.mvmm.core.notify.Notifier;
 import dev.mvmm.core.store.HealthRepository;
@@ -18,6 +21,7 @@ import dev.mvmm.core.store.StateStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.tinylog.Logger;
 
@@ -33,6 +37,11 @@ public final class Context implements AutoCloseable {
     private Configuration configuration;
     private StateStore store;
     private Hypervisor hypervisor;
+    private AsyncNotifier notifier;
+    private boolean longRunning;
+
+    /** Points the Proxmox backend at another root than {@code /} (tests, chroots). */
+    public static final String PROXMOX_ROOT_VARIABLE = "MVMM_PROXMOX_ROOT";
 
     public Context(GlobalOptions options, Map<String, String> environment, Clock clock) {
         this.options = options;
@@ -41,7 +50,7 @@ public final class Context implements AutoCloseable {
     }
 
     public static Context of(GlobalOptions options) {
-        return new Context(options, System.getenv(), Clock.systemUTC());
+        return new Context(options, System.getenv(), Clock.systemDefaultZone());
     }
 
     public Clock clock() {
@@ -104,22 +113,63 @@ public final class Context implements AutoCloseable {
         return configuration().global().get(Keys.URI_KEY);
     }
 
+    /**
+     * The backend: libvirt when {@code --connect} names a URI or {@code hypervisor=libvirt};
+     * Proxmox when {@code hypervisor=proxmox}, or by default when {@code /etc/pve} and {@code qm}
+     * exist. A long-running process gets a connection that reconnects after a libvirtd restart.
+     */
     public Hypervisor hypervisor() {
         if (hypervisor == null) {
-            hypervisor = LibvirtHypervisor.connect(uri());
+            String kind = configuration().global().get(Keys.HYPERVISOR);
+            boolean proxmox = options.connect() == null
+                    && ("proxmox".equals(kind) || "auto".equals(kind) && ProxmoxHypervisor.detected());
+            if (proxmox) {
+                String root = environment.get(PROXMOX_ROOT_VARIABLE);
+                hypervisor = root == null || root.isBlank() ? ProxmoxHypervisor.system()
+                        : new ProxmoxHypervisor(Path.of(root), List.of("qm"));
+            } else {
+                URI uri = uri();
+                hypervisor = longRunning ? new ReconnectingHypervisor(() -> LibvirtHypervisor.connect(uri))
+                        : LibvirtHypervisor.connect(uri);
+            }
         }
         return hypervisor;
     }
 
-    /** Runs each VM's {@code notify_command}. */
+    /** For a process that runs for days: reconnects to libvirt when the connection breaks. */
+    public Context longRunning() {
+        this.longRunning = true;
+        return this;
+    }
+
+    /**
+     * Runs each VM's {@code notify_command}, on a thread of its own; closing the context waits a
+     * bounded time for what is queued. Reads the configuration current at each event.
+     */
     public Notifier notifier() {
-        Configuration config = configuration();
-        return new CommandNotifier(vm -> config.vm(vm).map(v -> v.settings().get(Keys.NOTIFY_COMMAND))
-                .orElse(config.global().get(Keys.NOTIFY_COMMAND)));
+        if (notifier == null) {
+            notifier = new AsyncNotifier(new CommandNotifier(vm -> {
+                Configuration config = configuration();
+                return config.vm(vm).map(v -> v.settings().get(Keys.NOTIFY_COMMAND))
+                        .orElse(config.global().get(Keys.NOTIFY_COMMAND));
+            }));
+        }
+        return notifier;
+    }
+
+    /** Reads the configuration again (monitor's SIGHUP); a broken mvmm.conf throws and changes nothing. */
+    public Configuration reloadConfiguration() {
+        Configuration fresh = new ConfigLoader(configDirectory()).load();
+        fresh.warnings().forEach(Logger::warn);
+        configuration = fresh;
+        return fresh;
     }
 
     @Override
     public void close() {
+        if (notifier != null) {
+            notifier.close();
+        }
         if (hypervisor != null) {
             hypervisor.close();
         }

@@ -20,12 +20,14 @@ public final class ProcessStart {
     private ProcessStart() {
     }
 
-    /** The pid written in a pid file, when the file exists and the process lives. */
+    /** The pid written in a pid file, when the file exists and the process lives (a zombie does not). */
     public static Optional<Long> livePid(Path pidFile, Path proc) {
         try {
             long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
-            return Files.isDirectory(proc.resolve(Long.toString(pid))) ? Optional.of(pid) : Optional.empty();
-        } catch (IOException | NumberFormatException e) {
+            String stat = Files.readString(proc.resolve(pid + "/stat"), StandardCharsets.US_ASCII);
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'Z' || state == 'X' ? Optional.empty() : Optional.of(pid);
+        } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
     }

@@ -1,0 +1,379 @@
+package dev.mvmm.core.health;
+
+import dev.mvmm.core.config.ConfigException;
+import dev.mvmm.core.config.Configuration;
+import dev.mvmm.core.config.Durations;
+import dev.mvmm.core.config.Keys;
+import dev.mvmm.core.config.VmConfig;
+import dev.mvmm.core.host.VmStatus;
+import dev.mvmm.core.store.MaintenanceRepository;
+import dev.mvmm.core.store.VmHealth;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.tinylog.Logger;
+
+/**
+ * {@code mvmm monitor}: the decision logic of {@code check}, run continuously in one process. Each
+ * VM has its own schedule ({@code check_interval} while healthy, {@code fail_interval} while
+ * failing) and its own chain of steps: its probes complete on their own, its actions run on their
+ * own threads, and a crash in its task is logged and retried with backoff. State lives in the same
+ * database as {@code check}'s, so a host can switch between timer and daemon.
+ */
+public final class Monitor {
+
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    private static final Duration MAINTENANCE_CACHE = Duration.ofSeconds(1);
+
+    private final HealthServices services;
+    private final Supplier<Configuration> configuration;
+    private final VmCheck steps;
+    private final ActionRunner runner;
+    private final Map<String, Watch> watches = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("schedule"));
+    private final ExecutorService workers = Executors.newFixedThreadPool(4, named("worker"));
+    private final ExecutorService actions = Executors.newCachedThreadPool(named("action"));
+    private final AtomicInteger runningActions = new AtomicInteger();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile Set<String> maintenance = Set.of();
+    private volatile Instant maintenanceRead = Instant.EPOCH;
+
+    public Monitor(HealthServices services, Supplier<Configuration> configuration) {
+        this.services = services;
+        this.configuration = configuration;
+        this.steps = new VmCheck(services);
+        this.runner = new ActionRunner(services, new VmActions(services.hypervisor(), services.clock(),
+                services.sleeper()));
+    }
+
+    /** One VM's schedule and what it has seen since the monitor started. */
+    static final class Watch {
+        volatile VmConfig config;
+        volatile HealthSettings settings;
+        volatile java.util.concurrent.ScheduledFuture<?> next;
+        volatile boolean removed;
+        volatile String lastVerdict = "pending";
+        volatile String lastDetail = "";
+        volatile Instant lastLog = Instant.EPOCH;
+        volatile VmHealth lastState;
+        final AtomicInteger checks = new AtomicInteger();
+        final AtomicInteger failures = new AtomicInteger();
+        final AtomicInteger acted = new AtomicInteger();
+        final AtomicInteger crashes = new AtomicInteger();
+
+        Watch(VmConfig config) {
+            update(config);
+        }
+
+        void update(VmConfig config) {
+            this.config = config;
+            this.settings = HealthSettings.from(config.settings());
+        }
+    }
+
+    /** Loads the configuration and starts watching every enabled, valid VM. */
+    public void start() {
+        apply(configuration.get(), true);
+        Logger.info("monitor started: watching {} VMs on {}", watches.size(), services.hypervisor().describe());
+    }
+
+    /** SIGHUP: reads the configuration again; added, removed and changed VM files take effect. */
+    public void reload() {
+        Configuration fresh;
+        try {
+            fresh = configuration.get();
+        } catch (ConfigException e) {
+            Logger.error("configuration not reloaded, the old one stays in force: {}", e.getMessage());
+            return;
+        }
+        apply(fresh, false);
+        Logger.info("configuration reloaded: watching {} VMs", watches.size());
+    }
+
+    private synchronized void apply(Configuration config, boolean first) {
+        Set<String> wanted = ConcurrentHashMap.newKeySet();
+        int index = 0;
+        for (VmConfig vm : config.vms()) {
+            if (!vm.isValid()) {
+                Logger.tag(vm.name()).error("not watched, configuration invalid: {}", vm.problems().stream()
+                        .filter(p -> p.isError()).map(Object::toString).collect(Collectors.joining("; ")));
+                continue;
+            }
+            vm.problems().forEach(problem -> Logger.tag(vm.name()).warn(problem));
+            if (!vm.isEnabled()) {
+                continue;
+            }
+            wanted.add(vm.name());
+            Watch existing = watches.get(vm.name());
+            if (existing != null) {
+                existing.update(vm);
+                continue;
+            }
+            Watch watch = new Watch(vm);
+            watches.put(vm.name(), watch);
+            if (!first) {
+                Logger.tag(vm.name()).info("now watched");
+            }
+            // Spread the first checks over a second so a thousand VMs do not start in the same instant.
+            schedule(watch, Duration.ofMillis(first ? (index++ * 7L) % 1000 : 0));
+        }
+        for (Watch watch : new ArrayList<>(watches.values())) {
+            if (!wanted.contains(watch.config.name())) {
+                watch.removed = true;
+                if (watch.next != null) {
+                    watch.next.cancel(false);
+                }
+                watches.remove(watch.config.name());
+                Logger.tag(watch.config.name()).info("no longer watched (its file was removed, disabled or broken)");
+            }
+        }
+    }
+
+    private void schedule(Watch watch, Duration delay) {
+        if (stopping || watch.removed) {
+            return;
+        }
+        try {
+            watch.next = scheduler.schedule(() -> workers.execute(() -> tick(watch)), delay.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Stopping.
+        }
+    }
+
+    private void tick(Watch watch) {
+        if (stopping || watch.removed) {
+            return;
+        }
+        VmConfig vm = watch.config;
+        HealthSettings settings = watch.settings;
+        try {
+            Instant now = services.clock().instant();
+            VmStatus status = services.hypervisor().status(vm.name()).orElse(null);
+            VmHealth prior = services.health().load(vm.name()).orElse(VmHealth.fresh(vm.name(), now));
+            if (prior.pending() != null) {
+                runAction(watch, () -> runner.complete(vm, status, prior, settings), prior);
+                return;
+            }
+            Optional<Verdict.Skipped> skip = steps.skipReason(vm, status);
+            if (skip.isPresent()) {
+                record(watch, prior, steps.skipped(prior, skip.get(), status, now), skip.get());
+                schedule(watch, settings.schedule().checkInterval());
+                return;
+            }
+            CompletableFuture<ProbeOutcome> probe = settings.hasPorts()
+                    ? services.prober().submit(ProbeOutcome.targets(settings))
+                            .thenApply(results -> ProbeOutcome.of(settings, results))
+                    : CompletableFuture.completedFuture(ProbeOutcome.runningOnly());
+            probe.thenAcceptAsync(outcome -> decide(watch, vm, status, prior, outcome, settings), workers)
+                    .exceptionally(error -> {
+                        crashed(watch, error);
+                        return null;
+                    });
+        } catch (RuntimeException e) {
+            crashed(watch, e);
+        }
+    }
+
+    private void decide(Watch watch, VmConfig vm, VmStatus status, VmHealth prior, ProbeOutcome probe,
+            HealthSettings settings) {
+        if (stopping || watch.removed) {
+            return;
+        }
+        HealthPolicy.Decision decision = steps.decide(vm, status, prior, probe, inMaintenance(vm.name()), settings);
+        if (VmCheck.needsRunner(decision)) {
+            runAction(watch, () -> runner.act(vm, status, prior, decision, settings), prior);
+            return;
+        }
+        if (VmCheck.worthAnnouncing(prior, decision)) {
+            runner.announce(vm, decision.verdict());
+        }
+        record(watch, prior, decision.next(), decision.verdict());
+        schedule(watch, probe.healthy() ? settings.schedule().checkInterval() : watch.config.settings()
+                .get(Keys.FAIL_INTERVAL));
+    }
+
+    /** Actions run on their own threads: one VM's slow reboot never holds up another's checks. */
+    private void runAction(Watch watch, Supplier<ActionRunner.Result> action, VmHealth prior) {
+        runningActions.incrementAndGet();
+        try {
+            actions.execute(() -> {
+                try {
+                    ActionRunner.Result result = action.get();
+                    if (result.outcome() != null) {
+                        watch.acted.incrementAndGet();
+                        record(watch, prior, result.state(), result.outcome().verdict());
+                        schedule(watch, watch.settings.schedule().checkInterval());
+                    } else {
+                        steps.save(Map.of(prior.vm(), prior), List.of(result.state()));
+                        schedule(watch, Duration.ZERO);
+                    }
+                } catch (RuntimeException e) {
+                    crashed(watch, e);
+                } finally {
+                    runningActions.decrementAndGet();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            runningActions.decrementAndGet();
+        }
+    }
+
+    private void record(Watch watch, VmHealth prior, VmHealth next, Verdict verdict) {
+        if (next != null) {
+            steps.save(Map.of(prior.vm(), prior), List.of(next));
+            watch.lastState = next;
+        }
+        watch.crashes.set(0);
+        watch.checks.incrementAndGet();
+        if (verdict.severity() == Severity.WARNING || verdict.severity() == Severity.CRITICAL) {
+            watch.failures.incrementAndGet();
+        }
+        boolean changed = !verdict.kind().equals(watch.lastVerdict);
+        watch.lastVerdict = verdict.kind();
+        watch.lastDetail = verdict.detail();
+        VmOutcome outcome = VmCheck.outcome(watch.config, null, verdict, null);
+        Instant now = services.clock().instant();
+        if (changed && verdict.severity() == Severity.OK) {
+            Logger.tag(watch.config.name()).info("{}: {}", verdict.kind(), verdict.detail());
+        } else if (changed || verdict.severity() != Severity.OK) {
+            VmCheck.log(outcome);
+        }
+        Duration logInterval = watch.config.settings().get(Keys.LOG_INTERVAL);
+        if (Duration.between(watch.lastLog, now).compareTo(logInterval) >= 0) {
+            watch.lastLog = now;
+            Logger.tag(watch.config.name()).info("still running: {}{}", verdict.kind(), uptime(next));
+        }
+    }
+
+    private void crashed(Watch watch, Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        int crashes = watch.crashes.incrementAndGet();
+        long seconds = Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(crashes - 1, 16));
+        Logger.tag(watch.config.name()).error(cause, "check failed (attempt {}); retrying in {}s", crashes, seconds);
+        schedule(watch, Duration.ofSeconds(seconds));
+    }
+
+    private boolean inMaintenance(String vm) {
+        Instant now = services.clock().instant();
+        if (Duration.between(maintenanceRead, now).compareTo(MAINTENANCE_CACHE) >= 0) {
+            maintenance = services.maintenance().active(now).stream().map(MaintenanceRepository.Window::scope)
+                    .collect(Collectors.toSet());
+            maintenanceRead = now;
+        }
+        return maintenance.contains(MaintenanceRepository.GLOBAL) || maintenance.contains(vm);
+    }
+
+    /** SIGUSR2: toggles the host's maintenance (persisted, as 'mvmm maintenance on|off'); returns the new state. */
+    public boolean toggleMaintenance() {
+        MaintenanceRepository repository = services.maintenance();
+        Instant now = services.clock().instant();
+        boolean on = repository.active(now).stream().anyMatch(MaintenanceRepository.Window::isGlobal);
+        if (on) {
+            repository.remove(MaintenanceRepository.GLOBAL);
+        } else {
+            repository.put(new MaintenanceRepository.Window(MaintenanceRepository.GLOBAL, now, null,
+                    "toggled by SIGUSR2"));
+        }
+        maintenanceRead = Instant.EPOCH;
+        Logger.info("host maintenance {} (SIGUSR2)", on ? "off" : "on");
+        return !on;
+    }
+
+    /** One VM's figures for SIGUSR1. */
+    public record VmStatistics(String vm, String verdict, String detail, int checks, int failures, int actions,
+            String uptime) {
+    }
+
+    public List<VmStatistics> statistics() {
+        List<VmStatistics> list = new ArrayList<>();
+        for (Watch watch : watches.values()) {
+            list.add(new VmStatistics(watch.config.name(), watch.lastVerdict, watch.lastDetail, watch.checks.get(),
+                    watch.failures.get(), watch.acted.get(), uptime(watch.lastState)));
+        }
+        list.sort(java.util.Comparator.comparing(VmStatistics::vm));
+        return list;
+    }
+
+    /** SIGUSR1: logs every VM's figures. */
+    public void logStatistics() {
+        Logger.info("monitor: {} VMs watched, {} actions running, host maintenance {}", watches.size(),
+                runningActions.get(), inMaintenance("") ? "on" : "off");
+        for (VmStatistics stats : statistics()) {
+            Logger.tag(stats.vm()).info("{}{}; {} checks, {} failing, {} actions since start; {}", stats.verdict(),
+                    stats.uptime(), stats.checks(), stats.failures(), stats.actions(), stats.detail());
+        }
+    }
+
+    public int watched() {
+        return watches.size();
+    }
+
+    /**
+     * SIGTERM: stops checking, lets actions in progress finish (so no VM mvmm stopped is left
+     * stopped) for up to {@code grace}, then returns. A reboot cut off after that is finished by the
+     * next run through its pending marker.
+     */
+    public void stop(Duration grace) {
+        stopping = true;
+        scheduler.shutdownNow();
+        workers.shutdown();
+        actions.shutdown();
+        try {
+            if (runningActions.get() > 0) {
+                Logger.info("waiting up to {} for {} actions in progress", Durations.format(grace),
+                        runningActions.get());
+            }
+            if (!actions.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                Logger.error("actions still running after {}; the next mvmm run finishes them",
+                        Durations.format(grace));
+            }
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            workers.shutdownNow();
+            actions.shutdownNow();
+            stopped.countDown();
+            Logger.info("monitor stopped");
+        }
+    }
+
+    /** Blocks until {@link #stop} has finished. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    private String uptime(VmHealth state) {
+        if (state == null || state.runStartedAt() == null || state.runId() == null) {
+            return "";
+        }
+        return ", up " + Durations.format(Duration.between(state.runStartedAt(), services.clock().instant()));
+    }
+
+    private static ThreadFactory named(String role) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "mvmm-" + role + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
