@@ -24,6 +24,7 @@ public final class FakeHypervisor implements Hypervisor {
     private String failStartOf;
     private String explodeOn;
     private PowerState confirmedAs;
+    private final java.util.Map<String, Integer> statusFailures = new java.util.HashMap<>();
 
     public FakeHypervisor running(String... names) {
         for (String name : names) {
@@ -99,7 +100,23 @@ public final class FakeHypervisor implements Hypervisor {
 
     @Override
     public synchronized Optional<VmStatus> status(String vm) {
+        Integer failures = statusFailures.get(vm);
+        if (failures != null && failures > 0) {
+            statusFailures.put(vm, failures - 1);
+            throw new IllegalStateException("status of " + vm + " exploded");
+        }
         return Optional.ofNullable(vms.get(vm));
+    }
+
+    /** The next {@code times} status reads of the VM throw, like a bug in a backend would. */
+    public synchronized FakeHypervisor failStatus(String name, int times) {
+        statusFailures.put(name, times);
+        return this;
+    }
+
+    /** Removes a VM (migrated away) or adds one back. */
+    public synchronized void remove(String name) {
+        vms.remove(name);
     }
 
     @Override

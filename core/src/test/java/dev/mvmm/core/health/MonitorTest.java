@@ -1,0 +1,223 @@
+package dev.mvmm.core.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mvmm.core.Sleeper;
+import dev.mvmm.core.config.ConfigLoader;
+import dev.mvmm.core.host.PowerState;
+import dev.mvmm.core.lock.VmLocks;
+import dev.mvmm.core.notify.Event;
+import dev.mvmm.core.probe.Prober;
+import dev.mvmm.core.store.HealthRepository;
+import dev.mvmm.core.store.MaintenanceRepository;
+import dev.mvmm.core.store.StateStore;
+import dev.mvmm.core.support.FakeHypervisor;
+import dev.mvmm.core.support.Listener;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The monitor in real time, with short intervals; the hypervisor is the only fake. */
+class MonitorTest {
+
+    @TempDir
+    Path dir;
+
+    private final FakeHypervisor hypervisor = new FakeHypervisor().running("web");
+    private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
+    private StateStore store;
+    private Prober prober;
+    private Monitor monitor;
+    private Listener web;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Files.createDirectories(dir.resolve("conf"));
+        conf("mvmm.conf", "check_interval=1", "fail_interval=1", "fail_threshold=2", "wait_interval=1",
+                "recovery_time=30", "connect_timeout=300ms");
+        web = Listener.open();
+        conf("web.conf", "ip=127.0.0.1", "portsall=" + web.port());
+        store = StateStore.open(dir.resolve("mvmm.db"));
+        prober = new Prober();
+        HealthServices services = new HealthServices(hypervisor, new HealthRepository(store),
+                new MaintenanceRepository(store), new VmLocks(dir.resolve("locks"), Clock.systemUTC()), prober,
+                events::add, Clock.systemUTC(), Sleeper.SYSTEM);
+        monitor = new Monitor(services, () -> new ConfigLoader(dir.resolve("conf")).load());
+    }
+
+    @AfterEach
+    void tearDown() {
+        monitor.stop(Duration.ofSeconds(10));
+        prober.close();
+        store.close();
+        web.close();
+    }
+
+    private void conf(String file, String... lines) throws IOException {
+        Files.write(dir.resolve("conf").resolve(file), List.of(lines));
+    }
+
+    private static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() < deadline).as("waited " + limit + " for " + what).isTrue();
+            Thread.sleep(50);
+        }
+    }
+
+    private boolean started(String vm) {
+        return hypervisor.calls().contains("start " + vm);
+    }
+
+    @Test
+    void reboots_a_failing_vm_after_the_threshold_and_then_keeps_watching() throws Exception {
+        monitor.start();
+        await("first checks", Duration.ofSeconds(5), () -> monitor.statistics().get(0).checks() >= 2);
+        assertThat(hypervisor.calls()).isEmpty();
+
+        long closed = System.nanoTime();
+        web.close();
+        await("the reboot", Duration.ofSeconds(10), () -> started("web"));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - closed)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(hypervisor.calls()).containsExactly("shutdown web", "destroy web", "start web");
+        assertThat(hypervisor.state("web")).isEqualTo(PowerState.RUNNING);
+        await("the reboot event", Duration.ofSeconds(5), () -> !events.isEmpty());
+        assertThat(events.get(0).type()).isEqualTo("reboot");
+        int after = monitor.statistics().get(0).checks();
+        await("checks after the reboot", Duration.ofSeconds(5), () -> monitor.statistics().get(0).checks() > after);
+    }
+
+    @Test
+    void a_hung_probe_on_one_vm_does_not_delay_another_vms_reboot() throws Exception {
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> fillers = fill(full);
+            conf("slow.conf", "ip=127.0.0.1", "portsall=" + full.getLocalPort(), "connect_timeout=20s");
+            hypervisor.running("slow");
+            web.close();
+            long start = System.nanoTime();
+
+            monitor.start();
+            await("web's reboot", Duration.ofSeconds(12), () -> started("web"));
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(12));
+            assertThat(monitor.statistics()).filteredOn(s -> s.vm().equals("slow")).singleElement()
+                    .satisfies(slow -> assertThat(slow.checks()).as("slow's first probe still hangs").isZero());
+            for (Socket socket : fillers) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void reload_picks_up_added_and_removed_vm_files() throws Exception {
+        monitor.start();
+        assertThat(monitor.watched()).isEqualTo(1);
+        Listener db = Listener.open();
+        conf("db.conf", "ip=127.0.0.1", "portsall=" + db.port());
+        hypervisor.running("db");
+
+        monitor.reload();
+        assertThat(monitor.watched()).isEqualTo(2);
+        await("db checked", Duration.ofSeconds(5), () -> monitor.statistics().stream()
+                .anyMatch(s -> s.vm().equals("db") && s.checks() > 0));
+
+        Files.delete(dir.resolve("conf/web.conf"));
+        monitor.reload();
+        assertThat(monitor.statistics()).extracting(Monitor.VmStatistics::vm).containsExactly("db");
+        db.close();
+    }
+
+    @Test
+    void a_broken_global_file_on_reload_keeps_the_old_configuration() throws Exception {
+        monitor.start();
+        conf("mvmm.conf", "check_interval=soon");
+
+        monitor.reload();
+
+        assertThat(monitor.watched()).isEqualTo(1);
+    }
+
+    @Test
+    void host_maintenance_toggled_by_signal_stops_actions_and_is_persisted() throws Exception {
+        monitor.start();
+        assertThat(monitor.toggleMaintenance()).isTrue();
+        assertThat(new MaintenanceRepository(store).all()).extracting(MaintenanceRepository.Window::scope)
+                .containsExactly(MaintenanceRepository.GLOBAL);
+        web.close();
+
+        Thread.sleep(4000);
+        assertThat(hypervisor.calls()).isEmpty();
+
+        assertThat(monitor.toggleMaintenance()).isFalse();
+        await("the reboot after maintenance", Duration.ofSeconds(10), () -> started("web"));
+    }
+
+    @Test
+    void stopping_lets_a_reboot_in_progress_finish() throws Exception {
+        monitor.start();
+        web.close();
+        await("the shutdown request", Duration.ofSeconds(10), () -> hypervisor.calls().contains("shutdown web"));
+
+        monitor.stop(Duration.ofSeconds(30));
+
+        assertThat(hypervisor.calls()).containsExactly("shutdown web", "destroy web", "start web");
+        assertThat(hypervisor.state("web")).isEqualTo(PowerState.RUNNING);
+    }
+
+    @Test
+    void a_crash_in_one_vms_task_is_retried_and_others_carry_on() throws Exception {
+        Listener db = Listener.open();
+        conf("db.conf", "ip=127.0.0.1", "portsall=" + db.port());
+        hypervisor.running("db").failStatus("web", 2);
+
+        monitor.start();
+        await("db checked twice", Duration.ofSeconds(5), () -> monitor.statistics().stream()
+                .anyMatch(s -> s.vm().equals("db") && s.checks() >= 2));
+        await("web checked after its crashes", Duration.ofSeconds(10), () -> monitor.statistics().stream()
+                .anyMatch(s -> s.vm().equals("web") && s.checks() >= 1));
+        db.close();
+    }
+
+    @Test
+    void a_vm_that_migrates_away_is_not_acted_on_and_is_picked_up_when_it_returns() throws Exception {
+        monitor.start();
+        hypervisor.remove("web");
+        web.close();
+        Thread.sleep(3500);
+        assertThat(hypervisor.calls()).isEmpty();
+        assertThat(monitor.statistics().get(0).detail()).startsWith("not on this host");
+
+        hypervisor.running("web");
+        await("picked up again", Duration.ofSeconds(3), () -> monitor.statistics().get(0).detail()
+                .contains("recovering"));
+    }
+
+    private static List<Socket> fill(ServerSocket server) {
+        List<Socket> fillers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Socket socket = new Socket();
+            try {
+                socket.connect(new InetSocketAddress("127.0.0.1", server.getLocalPort()), 200);
+                fillers.add(socket);
+            } catch (IOException e) {
+                break;
+            }
+        }
+        return fillers;
+    }
+}
