@@ -25,7 +25,7 @@ class CommandHelpTest {
         List<CommandLine> commands = allCommands(root);
 
         assertThat(commands).extracting(c -> c.getCommandSpec().qualifiedName()).contains("mvmm", "mvmm check",
-                "mvmm maintenance", "mvmm maintenance on", "mvmm maintenance off", "mvmm maintenance status",
+                "mvmm monitor", "mvmm maintenance", "mvmm maintenance on", "mvmm maintenance off", "mvmm maintenance status",
                 "mvmm maintenance clear");
         for (CommandLine command : commands) {
             String name = command.getCommandSpec().qualifiedName();
@@ -43,7 +43,7 @@ class CommandHelpTest {
     void the_root_command_lists_the_subcommands() {
         CliRun run = CliRun.of("--help");
 
-        assertThat(run.out()).contains("check").contains("maintenance");
+        assertThat(run.out()).contains("check").contains("monitor").contains("maintenance");
     }
 
     @Test

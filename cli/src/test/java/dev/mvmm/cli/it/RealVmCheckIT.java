@@ -194,4 +194,29 @@ class RealVmCheckIT {
         assertThat(next.out()).as(next.toString()).containsPattern(VM + " +running +started +- +finished the reboot");
         assertThat(TestBed.domState(VM)).isEqualTo("running");
     }
+
+    @Test
+    void a_vm_that_leaves_this_host_is_not_acted_on_and_keeps_its_history_when_it_returns() throws Exception {
+        service.close();
+        check();
+        String xml = TestBed.checkedVirsh("dumpxml", VM);
+        Path saved = dir.resolve("domain.xml");
+        Files.writeString(saved, xml);
+        TestBed.checkedVirsh("destroy", VM);
+        TestBed.checkedVirsh("undefine", VM);
+        sleepSeconds(4.5);
+
+        TestBed.Run away = check();
+        assertThat(away.status()).as(away.toString()).isZero();
+        assertThat(away.out()).containsPattern(VM + " +- +skipped +- +not on this host");
+
+        TestBed.checkedVirsh("define", saved.toString());
+        TestBed.checkedVirsh("start", VM);
+        String arrived = TestBed.domId(VM);
+        TestBed.Run back = check();
+
+        // recovery_time=0 here: the failure clock starts afresh instead of acting on the old failure.
+        assertThat(back.out()).as(back.toString()).contains("failing for 0s of 4s");
+        assertThat(TestBed.domId(VM)).isEqualTo(arrived);
+    }
 }
