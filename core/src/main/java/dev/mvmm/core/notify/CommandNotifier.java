@@ -18,10 +18,17 @@ public final class CommandNotifier implements Notifier {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final Function<String, List<String>> commandOf;
+    private final Duration timeout;
 
     /** @param commandOf the command configured for a VM, or {@code null} for none */
     public CommandNotifier(Function<String, List<String>> commandOf) {
+        this(commandOf, TIMEOUT);
+    }
+
+    /** @param timeout how long one notification may run before it is killed */
+    public CommandNotifier(Function<String, List<String>> commandOf, Duration timeout) {
         this.commandOf = commandOf;
+        this.timeout = timeout;
     }
 
     @Override
@@ -35,7 +42,7 @@ public final class CommandNotifier implements Notifier {
                 "MVMM_VM", event.vm() == null ? "" : event.vm(),
                 "MVMM_SEVERITY", event.level().name().toLowerCase(Locale.ROOT),
                 "MVMM_MESSAGE", event.message());
-        CommandResult result = ExternalCommand.run(command, environment, TIMEOUT);
+        CommandResult result = ExternalCommand.run(command, environment, timeout);
         if (!result.succeeded()) {
             Logger.tag(event.vm()).warn("notify_command failed: {}", result.summary());
         }

@@ -35,4 +35,38 @@ class CommandNotifierTest {
         new CommandNotifier(vm -> List.of("false")).notify(new Event("hold", "web", Event.Level.CRITICAL, "held"));
         new CommandNotifier(vm -> null).notify(new Event("hold", "web", Event.Level.CRITICAL, "held"));
     }
+
+    @Test
+    void a_hanging_command_is_killed_after_its_timeout() {
+        long start = System.nanoTime();
+
+        new CommandNotifier(vm -> List.of("sleep", "30"), java.time.Duration.ofMillis(500))
+                .notify(new Event("hold", "web", Event.Level.CRITICAL, "held"));
+
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+    }
+
+    @Test
+    void asynchronous_delivery_never_blocks_the_caller() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<String> delivered = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        AsyncNotifier notifier = new AsyncNotifier(event -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            delivered.add(event.type());
+        });
+        long start = System.nanoTime();
+
+        notifier.notify(new Event("reboot", "web", Event.Level.WARNING, "1"));
+        notifier.notify(new Event("hold", "web", Event.Level.CRITICAL, "2"));
+
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(1));
+        assertThat(delivered).isEmpty();
+        release.countDown();
+        notifier.close(java.time.Duration.ofSeconds(5));
+        assertThat(delivered).containsExactly("reboot", "hold");
+    }
 }
