@@ -13,7 +13,9 @@ import dev.mvmm.core.health.CheckReport;
 import dev.mvmm.core.health.CheckRequest;
 import dev.mvmm.core.health.HealthCheck;
 import dev.mvmm.core.health.HealthServices;
+import dev.mvmm.core.config.Keys;
 import dev.mvmm.core.probe.Prober;
+import dev.mvmm.core.stats.HistoryCompactor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -71,6 +73,8 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         try (Context context = Context.of(root.options()); Prober prober = new Prober()) {
             CheckReport report = new HealthCheck(services(context, prober)).run(request(context.configuration()));
+            new HistoryCompactor(context.store()).compactIfDue(context.clock().instant(),
+                    context.configuration().global().get(Keys.HISTORY_DETAIL));
             if (format.nagios) {
                 return CheckNagios.print(report, spec.commandLine().getOut());
             }

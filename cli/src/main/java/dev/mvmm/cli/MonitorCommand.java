@@ -4,7 +4,9 @@ import dev.mvmm.cli.support.Context;
 import dev.mvmm.cli.support.ExitStatus;
 import dev.mvmm.core.config.Durations;
 import dev.mvmm.core.health.Monitor;
+import dev.mvmm.core.config.Keys;
 import dev.mvmm.core.probe.Prober;
+import dev.mvmm.core.stats.HistoryCompactor;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +53,15 @@ public final class MonitorCommand implements Callable<Integer> {
             context.configuration();
             Monitor monitor = new Monitor(CheckCommand.services(context, prober), context::reloadConfiguration);
             monitor.start();
+            java.util.concurrent.ScheduledExecutorService housekeeping = java.util.concurrent.Executors
+                    .newSingleThreadScheduledExecutor(runnable -> {
+                        Thread thread = new Thread(runnable, "mvmm-housekeeping");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+            housekeeping.scheduleWithFixedDelay(() -> new HistoryCompactor(context.store()).compactIfDue(
+                    context.clock().instant(), context.configuration().global().get(Keys.HISTORY_DETAIL)),
+                    1, 60, java.util.concurrent.TimeUnit.MINUTES);
             handle("HUP", monitor::reload);
             handle("USR1", monitor::logStatistics);
             handle("USR2", monitor::toggleMaintenance);

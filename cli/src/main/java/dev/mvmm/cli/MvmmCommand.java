@@ -12,9 +12,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "mvmm",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Keeps the VMs of a libvirt/KVM host alive: health checks with automatic reboot, "
-                + "maintenance mode and a loop guard.",
-        subcommands = {CheckCommand.class, MonitorCommand.class, MaintenanceCommand.class},
+        description = "Keeps the VMs of a libvirt/KVM or Proxmox host alive: health checks with automatic "
+                + "reboot, maintenance mode, a loop guard, and availability statistics.",
+        subcommands = {CheckCommand.class, MonitorCommand.class, MaintenanceCommand.class, StatsCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:success",
@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             "64:usage error",
             "69:hypervisor unreachable",
             "70:internal error",
+            "73:an output file cannot be written",
             "74:state database or lock directory unusable",
             "75:a VM was busy (locked by another mvmm operation)",
             "78:configuration error"

@@ -48,6 +48,9 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
         if (exception instanceof StateException || exception instanceof VmLocks.LockFailure) {
             return ExitStatus.IO_ERROR;
         }
+        if (exception instanceof dev.mvmm.cli.render.StatsPrometheus.WriteFailure) {
+            return ExitStatus.CANNOT_CREATE;
+        }
         if (exception instanceof LockedException) {
             return ExitStatus.TEMPORARY;
         }

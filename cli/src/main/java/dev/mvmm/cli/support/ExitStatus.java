@@ -10,6 +10,7 @@ public enum ExitStatus {
     USAGE(64, "usage error: unknown option, bad argument"),
     UNAVAILABLE(69, "the hypervisor (libvirt) cannot be reached"),
     SOFTWARE(70, "internal error (run again with --debug and report it)"),
+    CANNOT_CREATE(73, "an output file (such as --prometheus FILE) cannot be written"),
     IO_ERROR(74, "the state database or lock directory cannot be used"),
     TEMPORARY(75, "a VM was skipped because another mvmm operation holds it; retry later"),
     CONFIG(78, "configuration error: mvmm.conf invalid (nothing done) or a VM's file invalid (that VM skipped)");

@@ -23,6 +23,10 @@ public final class Keys {
     public static final Key<String> HYPERVISOR = global("hypervisor", ValueType.oneOf("auto", "libvirt", "proxmox"),
             "auto", "hypervisor backend: auto (Proxmox when /etc/pve and qm exist), libvirt or proxmox");
 
+    public static final Key<Duration> HISTORY_DETAIL = global("history_detail",
+            ValueType.duration(Duration.ofDays(2)), Duration.ofDays(31),
+            "how long transitions are kept in detail before they are folded into daily totals");
+
     // Health keys (the original mvmm's, and new ones).
     public static final Key<Boolean> ENABLED = vm("enabled", ValueType.bool(), true,
             "false takes the VM out of mvmm's care");

@@ -108,9 +108,13 @@ final class VmCheck {
         return prior.hold() != null && decision.next().hold() == null;
     }
 
-    /** Saves states with a transition wherever availability changed. */
+    /**
+     * Saves states with a transition wherever availability changed, and a 'hold' or
+     * 'hold-released' record wherever the loop guard's hold began or ended (stats counts them).
+     */
     void save(Map<String, VmHealth> before, Collection<VmHealth> after) {
         List<HealthRepository.Transition> transitions = new java.util.ArrayList<>();
+        List<HealthRepository.ActionRecord> holds = new java.util.ArrayList<>();
         for (VmHealth state : after) {
             VmHealth prior = before.get(state.vm());
             Availability was = prior == null ? null : prior.availability();
@@ -118,8 +122,16 @@ final class VmCheck {
                 transitions.add(new HealthRepository.Transition(state.vm(), state.checkedAt(), state.availability(),
                         state.detail()));
             }
+            boolean held = prior != null && prior.hold() != null;
+            if (state.hold() != null && !held) {
+                holds.add(new HealthRepository.ActionRecord(state.vm(), state.checkedAt(), "hold", "on",
+                        state.hold().reason()));
+            } else if (state.hold() == null && held) {
+                holds.add(new HealthRepository.ActionRecord(state.vm(), state.checkedAt(), "hold-released", "ok",
+                        state.detail()));
+            }
         }
-        services.health().save(after, transitions, List.of());
+        services.health().save(after, transitions, holds);
     }
 
     static VmOutcome outcome(VmConfig vm, VmStatus status, Verdict verdict, Duration latency) {

@@ -61,5 +61,39 @@ final class Migrations {
                 // Uptime origin of the current run, and the last scheduled restart (restart_at/after).
                 "ALTER TABLE vm_health ADD COLUMN run_started_at INTEGER",
                 "ALTER TABLE vm_health ADD COLUMN scheduled_at INTEGER"
+            },
+            new String[] {
+                // Per-day aggregates of transitions older than the detail retention (stats).
+                "CREATE TABLE daily ("
+                        + " vm TEXT NOT NULL,"
+                        + " day TEXT NOT NULL,"               // UTC date, YYYY-MM-DD
+                        + " up_ms INTEGER NOT NULL, down_ms INTEGER NOT NULL, maintenance_ms INTEGER NOT NULL,"
+                        + " stopped_ms INTEGER NOT NULL, absent_ms INTEGER NOT NULL,"
+                        + " unmonitored_ms INTEGER NOT NULL,"
+                        + " outages INTEGER NOT NULL, recoveries INTEGER NOT NULL, recovery_ms INTEGER NOT NULL,"
+                        + " actions TEXT NOT NULL,"           // kind=count;kind=count
+                        + " open_at_start INTEGER NOT NULL,"  // 1 if an outage was under way at 00:00
+                        + " PRIMARY KEY (vm, day))",
+                // Backups as the backup command records them; stats reads them.
+                "CREATE TABLE backups ("
+                        + " id INTEGER PRIMARY KEY,"
+                        + " vm TEXT NOT NULL,"
+                        + " chain TEXT NOT NULL,"
+                        + " level TEXT NOT NULL,"             // full, inc, copy
+                        + " started_at INTEGER NOT NULL,"
+                        + " finished_at INTEGER,"
+                        + " bytes INTEGER,"
+                        + " result TEXT NOT NULL,"            // ok, failed
+                        + " detail TEXT)",
+                "CREATE INDEX backups_vm_started ON backups (vm, started_at)",
+                "CREATE TABLE chains ("
+                        + " vm TEXT NOT NULL,"
+                        + " chain TEXT NOT NULL,"
+                        + " created_at INTEGER NOT NULL,"
+                        + " archived_at INTEGER,"
+                        + " deleted_at INTEGER,"
+                        + " location TEXT,"
+                        + " PRIMARY KEY (vm, chain))",
+                "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)"
             });
 }

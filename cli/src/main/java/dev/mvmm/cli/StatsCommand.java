@@ -1,0 +1,146 @@
+package dev.mvmm.cli;
+
+import dev.mvmm.cli.render.StatsJson;
+import dev.mvmm.cli.render.StatsPrometheus;
+import dev.mvmm.cli.render.StatsTable;
+import dev.mvmm.cli.support.Context;
+import dev.mvmm.cli.support.ExitStatus;
+import dev.mvmm.core.MvmmException;
+import dev.mvmm.core.VmNames;
+import dev.mvmm.core.config.Configuration;
+import dev.mvmm.core.config.Durations;
+import dev.mvmm.core.config.VmConfig;
+import dev.mvmm.core.stats.Statistics;
+import dev.mvmm.core.stats.StatsReport;
+import dev.mvmm.core.stats.StatsRepository;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.tinylog.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mvmm stats}: availability, downtime, outages and backups per VM over a window. */
+@Command(name = "stats",
+        description = {"Show each VM's state now and, over a window: availability, uptime and downtime, time in "
+                + "maintenance or stopped on purpose (not downtime), outages, mean time to recovery, actions, holds, "
+                + "and its last backup.",
+            "VMs removed from the configuration keep their history and can still be named."},
+        mixinStandardHelpOptions = true,
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {" 0:success", "64:usage error", "73:the Prometheus file cannot be written",
+            "74:state database unusable"})
+public final class StatsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    MvmmCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "VM", arity = "0..*",
+            description = "VMs (default: every configured VM and every VM with history).")
+    List<String> vms = new ArrayList<>();
+
+    @Option(names = "--since", paramLabel = "WHEN", defaultValue = "24h",
+            description = "Start of the window: a duration back from now (24h, 7d, 30d, 365d) or a date or time "
+                    + "(2026-11-01, 2026-11-01T08:00). Default: ${DEFAULT-VALUE}.")
+    String since;
+
+    @ArgGroup(exclusive = true)
+    Format format = new Format();
+
+    static final class Format {
+        @Option(names = "--json", description = "Print the statistics as JSON.")
+        boolean json;
+
+        @Option(names = "--prometheus", paramLabel = "FILE", description = "Write the statistics for "
+                + "node_exporter's textfile collector to FILE (replaced atomically); prints nothing.")
+        Path prometheus;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Instant start = parseSince();
+        for (String vm : vms) {
+            if (!VmNames.isSafe(vm)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), VmNames.problem(vm));
+            }
+        }
+        try (Context context = Context.of(root.options())) {
+            Configuration configuration = optionalConfiguration(context);
+            StatsRepository repository = new StatsRepository(context.store());
+            Set<String> configured = new LinkedHashSet<>();
+            Map<String, String> names = new HashMap<>();
+            if (configuration != null) {
+                for (VmConfig vm : configuration.vms()) {
+                    configured.add(vm.name());
+                    names.put(vm.name(), vm.displayName());
+                }
+            }
+            List<String> selected = new ArrayList<>(vms);
+            if (selected.isEmpty()) {
+                Set<String> all = new java.util.TreeSet<>(configured);
+                all.addAll(repository.knownVms());
+                selected.addAll(all);
+            }
+            StatsReport report = new Statistics(repository, context.health(), context.clock())
+                    .report(selected, configured, names, start);
+            if (format.prometheus != null) {
+                StatsPrometheus.write(report, format.prometheus, spec.qualifiedName());
+            } else if (format.json) {
+                StatsJson.print(report, spec.commandLine().getOut());
+            } else {
+                StatsTable.print(report, spec.commandLine().getOut());
+            }
+        }
+        return ExitStatus.OK.code();
+    }
+
+    /** Statistics come from the database; a broken configuration only costs the display names. */
+    private static Configuration optionalConfiguration(Context context) {
+        try {
+            return context.configuration();
+        } catch (MvmmException e) {
+            Logger.warn("configuration not read ({}); showing the database's VMs without names", e.getMessage());
+            return null;
+        }
+    }
+
+    private Instant parseSince() {
+        String text = since.strip();
+        Instant now = Instant.now();
+        try {
+            return now.minus(Durations.parse(text));
+        } catch (IllegalArgumentException notADuration) {
+            try {
+                if (text.length() == 10) {
+                    return LocalDate.parse(text).atStartOfDay(java.time.ZoneId.systemDefault()).toInstant();
+                }
+                if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")) {
+                    return java.time.OffsetDateTime.parse(text).toInstant();
+                }
+                return LocalDateTime.parse(text).atZone(java.time.ZoneId.systemDefault()).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--since: '" + text
+                        + "' is neither a duration (24h, 7d, 30d) nor a date (2026-11-01) or time (2026-11-01T08:00)");
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.mvmm.cli.render;
+
+import dev.mvmm.core.config.Durations;
+import dev.mvmm.core.stats.BackupSummary;
+import dev.mvmm.core.stats.StatsReport;
+import dev.mvmm.core.stats.Timeline;
+import dev.mvmm.core.stats.VmStats;
+import dev.mvmm.core.store.Availability;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Statistics as an aligned table, one line per VM. */
+public final class StatsTable {
+
+    private StatsTable() {
+    }
+
+    public static void print(StatsReport report, PrintWriter out) {
+        out.println("window: " + report.since() + " to " + report.until() + " ("
+                + Durations.format(Duration.between(report.since(), report.until())) + ")");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"VM", "NOW", "AVAILABILITY", "UP", "DOWN", "MAINT", "STOPPED", "UNKNOWN", "OUTAGES",
+            "MTTR", "ACTIONS", "HOLDS", "LAST BACKUP"});
+        for (VmStats vm : report.vms()) {
+            Timeline.Totals totals = vm.totals();
+            String name = vm.name().equals(vm.vm()) ? vm.vm() : vm.vm() + " (" + vm.name() + ")";
+            rows.add(new String[] {name + (vm.configured() ? "" : " [removed]"), now(vm), ratio(totals),
+                time(totals.of(Availability.UP)), time(totals.of(Availability.DOWN)),
+                time(totals.of(Availability.MAINTENANCE)),
+                time(totals.of(Availability.STOPPED).plus(totals.of(Availability.ABSENT))), time(totals.unknown()),
+                Integer.toString(totals.outages()),
+                totals.meanTimeToRecovery() == null ? "-" : Durations.format(totals.meanTimeToRecovery()),
+                actions(vm), Integer.toString(vm.holds()), backup(vm.backup(), report.until())});
+        }
+        if (report.vms().isEmpty()) {
+            out.println("no VMs configured and no history recorded");
+        } else {
+            Text.table(rows).forEach(out::println);
+        }
+        out.flush();
+    }
+
+    private static String now(VmStats vm) {
+        if (vm.current() == null) {
+            return "never checked";
+        }
+        String state = vm.current().verdict();
+        return vm.current().hold() != null ? state + " (on hold)" : state;
+    }
+
+    static String ratio(Timeline.Totals totals) {
+        Double ratio = totals.availabilityRatio();
+        return ratio == null ? "-" : String.format(Locale.ROOT, "%.3f%%", ratio * 100);
+    }
+
+    private static String time(Duration duration) {
+        return duration.isZero() ? "0" : Durations.format(duration);
+    }
+
+    private static String actions(VmStats vm) {
+        String text = vm.actions().entrySet().stream().filter(e -> !e.getKey().startsWith("hold")
+                && !e.getKey().equals("clear")).map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+        return text.isEmpty() ? "0" : text;
+    }
+
+    private static String backup(BackupSummary backup, Instant now) {
+        if (backup == null) {
+            return "none";
+        }
+        Instant at = backup.finishedAt() != null ? backup.finishedAt() : backup.startedAt();
+        return backup.result() + " " + backup.level() + " " + Durations.format(Duration.between(at, now)) + " ago"
+                + (backup.bytes() == null ? "" : ", " + bytes(backup.bytes())) + ", chain " + backup.chainLength()
+                + ", archived " + backup.archivedChains();
+    }
+
+    private static String bytes(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+    }
+}

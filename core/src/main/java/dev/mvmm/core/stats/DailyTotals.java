@@ -1,0 +1,55 @@
+package dev.mvmm.core.stats;
+
+import dev.mvmm.core.store.Availability;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** One VM's availability on one UTC day, kept after the detail of that day is compacted away. */
+public record DailyTotals(String vm, LocalDate day, Map<Availability, Duration> time, int outages,
+        int recoveries, Duration recoveryTime, Map<String, Integer> actions, boolean outageOpenAtStart) {
+
+    /** @param totals the day's totals, counting only outages that began that day */
+    static DailyTotals of(String vm, LocalDate day, Timeline.Totals totals, Map<String, Integer> actions) {
+        return new DailyTotals(vm, day, new EnumMap<>(totals.time()), totals.outages(), totals.recoveries(),
+                totals.recoveryTime(), actions, totals.outageOpenAtStart());
+    }
+
+    /** {@code reboot=2;reset=1}, as stored. */
+    String actionsText() {
+        StringBuilder text = new StringBuilder();
+        actions.forEach((kind, count) -> text.append(text.length() == 0 ? "" : ";").append(kind).append('=')
+                .append(count));
+        return text.toString();
+    }
+
+    static Map<String, Integer> parseActions(String text) {
+        Map<String, Integer> actions = new java.util.TreeMap<>();
+        if (text != null && !text.isEmpty()) {
+            for (String part : text.split(";")) {
+                int equals = part.lastIndexOf('=');
+                actions.put(part.substring(0, equals), Integer.parseInt(part.substring(equals + 1)));
+            }
+        }
+        return actions;
+    }
+
+    static DailyTotals read(String vm, ResultSet row) throws SQLException {
+        Map<Availability, Duration> time = new EnumMap<>(Availability.class);
+        time.put(Availability.UP, Duration.ofMillis(row.getLong(2)));
+        time.put(Availability.DOWN, Duration.ofMillis(row.getLong(3)));
+        time.put(Availability.MAINTENANCE, Duration.ofMillis(row.getLong(4)));
+        time.put(Availability.STOPPED, Duration.ofMillis(row.getLong(5)));
+        time.put(Availability.ABSENT, Duration.ofMillis(row.getLong(6)));
+        time.put(Availability.UNMONITORED, Duration.ofMillis(row.getLong(7)));
+        return new DailyTotals(vm, LocalDate.parse(row.getString(1)), time, row.getInt(8), row.getInt(9),
+                Duration.ofMillis(row.getLong(10)), parseActions(row.getString(11)), row.getInt(12) == 1);
+    }
+
+    Duration of(Availability availability) {
+        return time.getOrDefault(availability, Duration.ZERO);
+    }
+}

@@ -1,0 +1,261 @@
+package dev.mvmm.core.stats;
+
+import dev.mvmm.core.store.Availability;
+import dev.mvmm.core.store.StateStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.tinylog.Logger;
+
+/**
+ * Keeps the state database small: transitions and actions older than the detail retention are
+ * folded into per-day totals (UTC days), which are kept for good (about 100 bytes per VM and day).
+ * The state at the boundary is restated as a transition marked {@link #CARRIED_OVER}, so later
+ * windows still know it.
+ */
+public final class HistoryCompactor {
+
+    /** The detail text of a transition that restates the state at the start of kept detail. */
+    public static final String CARRIED_OVER = "(carried over from compacted history)";
+
+    private final StateStore store;
+
+    public HistoryCompactor(StateStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Compacts at most once a day: folds what is older than {@code detail} if the last compaction
+     * is a day old. Never fails the caller: a problem is logged and retried the next day.
+     */
+    public void compactIfDue(Instant now, Duration detail) {
+        try {
+            String last = store.read("read meta", connection -> {
+                try (PreparedStatement query = connection.prepareStatement(
+                        "SELECT value FROM meta WHERE key = 'compacted_at'");
+                        ResultSet rows = query.executeQuery()) {
+                    return rows.next() ? rows.getString(1) : null;
+                }
+            });
+            if (last != null && Duration.between(Instant.parse(last), now).compareTo(Duration.ofDays(1)) < 0) {
+                return;
+            }
+            store.transaction("record compaction", connection -> {
+                try (PreparedStatement meta = connection.prepareStatement(
+                        "INSERT OR REPLACE INTO meta (key, value) VALUES ('compacted_at', ?)")) {
+                    meta.setString(1, now.toString());
+                    meta.executeUpdate();
+                }
+                return null;
+            });
+            compact(now.minus(detail));
+        } catch (RuntimeException e) {
+            Logger.warn("history compaction failed, retried tomorrow: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Folds everything before the UTC day of {@code before} into daily totals; returns how many VM
+     * days were written. Cheap when there is nothing to fold.
+     */
+    public int compact(Instant before) {
+        LocalDate boundary = before.atZone(ZoneOffset.UTC).toLocalDate();
+        Instant cut = boundary.atStartOfDay(ZoneOffset.UTC).toInstant();
+        return store.transaction("compact history", connection -> {
+            int written = 0;
+            for (String vm : vmsWithHistoryBefore(connection, cut)) {
+                written += compactVm(connection, vm, cut);
+            }
+            try (PreparedStatement meta = connection.prepareStatement(
+                    "INSERT INTO meta (key, value) VALUES ('detail_from', ?) ON CONFLICT (key) DO UPDATE SET"
+                            + " value = max(value, excluded.value)")) {
+                meta.setString(1, boundary.toString());
+                meta.executeUpdate();
+            }
+            if (written > 0) {
+                Logger.info("history before {} folded into {} daily totals", boundary, written);
+            }
+            return written;
+        });
+    }
+
+    private static List<String> vmsWithHistoryBefore(Connection connection, Instant cut) throws SQLException {
+        List<String> vms = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT DISTINCT vm FROM transitions"
+                + " WHERE at < ? UNION SELECT DISTINCT vm FROM actions WHERE at < ?")) {
+            query.setLong(1, cut.toEpochMilli());
+            query.setLong(2, cut.toEpochMilli());
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    vms.add(rows.getString(1));
+                }
+            }
+        }
+        return vms;
+    }
+
+    private static int compactVm(Connection connection, String vm, Instant cut) throws SQLException {
+        List<Timeline.Point> before = new ArrayList<>();
+        Timeline.Point after = null;
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT at, availability, detail FROM transitions WHERE vm = ? ORDER BY id")) {
+            query.setString(1, vm);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    Timeline.Point point = new Timeline.Point(Instant.ofEpochMilli(rows.getLong(1)),
+                            Availability.valueOf(rows.getString(2)), CARRIED_OVER.equals(rows.getString(3)));
+                    if (point.at().isBefore(cut)) {
+                        before.add(point);
+                    } else {
+                        after = point;
+                        break;
+                    }
+                }
+            }
+        }
+        Map<LocalDate, Map<String, Integer>> actions = actionsByDay(connection, vm, cut);
+        if (before.isEmpty() && actions.isEmpty()) {
+            return 0;
+        }
+        Instant coveredUntil = after != null ? cut : min(cut, lastCheck(connection, vm));
+        List<Timeline.Point> timeline = new ArrayList<>(before);
+        if (after != null) {
+            timeline.add(after);
+        }
+        LocalDate first = before.isEmpty() ? actions.keySet().iterator().next()
+                : before.get(0).at().atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate last = cut.atZone(ZoneOffset.UTC).toLocalDate();
+        int written = 0;
+        for (LocalDate day = first; day.isBefore(last); day = day.plusDays(1)) {
+            Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+            Timeline.Totals totals = Timeline.integrate(timeline, start, start.plus(Duration.ofDays(1)),
+                    coveredUntil, true);
+            Map<String, Integer> dayActions = actions.getOrDefault(day, Map.of());
+            if (totals.time().isEmpty() && totals.outages() == 0 && dayActions.isEmpty()) {
+                continue;
+            }
+            add(connection, DailyTotals.of(vm, day, totals, dayActions));
+            written++;
+        }
+        deleteBefore(connection, "transitions", vm, cut);
+        deleteBefore(connection, "actions", vm, cut);
+        if (!before.isEmpty() && (after == null || after.at().isAfter(cut))) {
+            Timeline.Point state = before.get(before.size() - 1);
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO transitions (vm, at, availability, detail) VALUES (?,?,?,?)")) {
+                insert.setString(1, vm);
+                insert.setLong(2, cut.toEpochMilli());
+                insert.setString(3, state.availability().name());
+                insert.setString(4, CARRIED_OVER);
+                insert.executeUpdate();
+            }
+            // Keep recording order: the restated point must come before the ones after the cut.
+            renumberAfter(connection, vm, cut);
+        }
+        return written;
+    }
+
+    private static Map<LocalDate, Map<String, Integer>> actionsByDay(Connection connection, String vm, Instant cut)
+            throws SQLException {
+        Map<LocalDate, Map<String, Integer>> days = new TreeMap<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT at, action FROM actions WHERE vm = ? AND at < ?")) {
+            query.setString(1, vm);
+            query.setLong(2, cut.toEpochMilli());
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    LocalDate day = Instant.ofEpochMilli(rows.getLong(1)).atZone(ZoneOffset.UTC).toLocalDate();
+                    days.computeIfAbsent(day, d -> new TreeMap<>()).merge(rows.getString(2), 1, Integer::sum);
+                }
+            }
+        }
+        return days;
+    }
+
+    private static Instant lastCheck(Connection connection, String vm) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT checked_at FROM vm_health WHERE vm = ?")) {
+            query.setString(1, vm);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? Instant.ofEpochMilli(rows.getLong(1)) : Instant.EPOCH;
+            }
+        }
+    }
+
+    private static void add(Connection connection, DailyTotals day) throws SQLException {
+        DailyTotals merged = day;
+        try (PreparedStatement query = connection.prepareStatement("SELECT day, up_ms, down_ms, maintenance_ms,"
+                + " stopped_ms, absent_ms, unmonitored_ms, outages, recoveries, recovery_ms, actions, open_at_start"
+                + " FROM daily WHERE vm = ? AND day = ?")) {
+            query.setString(1, day.vm());
+            query.setString(2, day.day().toString());
+            try (ResultSet rows = query.executeQuery()) {
+                if (rows.next()) {
+                    merged = sum(DailyTotals.read(day.vm(), rows), day);
+                }
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement("INSERT OR REPLACE INTO daily (vm, day, up_ms,"
+                + " down_ms, maintenance_ms, stopped_ms, absent_ms, unmonitored_ms, outages, recoveries, recovery_ms,"
+                + " actions, open_at_start) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            insert.setString(1, merged.vm());
+            insert.setString(2, merged.day().toString());
+            insert.setLong(3, merged.of(Availability.UP).toMillis());
+            insert.setLong(4, merged.of(Availability.DOWN).toMillis());
+            insert.setLong(5, merged.of(Availability.MAINTENANCE).toMillis());
+            insert.setLong(6, merged.of(Availability.STOPPED).toMillis());
+            insert.setLong(7, merged.of(Availability.ABSENT).toMillis());
+            insert.setLong(8, merged.of(Availability.UNMONITORED).toMillis());
+            insert.setInt(9, merged.outages());
+            insert.setInt(10, merged.recoveries());
+            insert.setLong(11, merged.recoveryTime().toMillis());
+            insert.setString(12, merged.actionsText());
+            insert.setInt(13, merged.outageOpenAtStart() ? 1 : 0);
+            insert.executeUpdate();
+        }
+    }
+
+    private static DailyTotals sum(DailyTotals a, DailyTotals b) {
+        Map<Availability, Duration> time = new java.util.EnumMap<>(Availability.class);
+        for (Availability availability : Availability.values()) {
+            time.put(availability, a.of(availability).plus(b.of(availability)));
+        }
+        Map<String, Integer> actions = new TreeMap<>(a.actions());
+        b.actions().forEach((kind, n) -> actions.merge(kind, n, Integer::sum));
+        return new DailyTotals(a.vm(), a.day(), time, a.outages() + b.outages(), a.recoveries() + b.recoveries(),
+                a.recoveryTime().plus(b.recoveryTime()), actions, a.outageOpenAtStart() || b.outageOpenAtStart());
+    }
+
+    private static void deleteBefore(Connection connection, String table, String vm, Instant cut)
+            throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM " + table + " WHERE vm = ? AND at < ?")) {
+            delete.setString(1, vm);
+            delete.setLong(2, cut.toEpochMilli());
+            delete.executeUpdate();
+        }
+    }
+
+    /** Moves the VM's transitions at or after the cut behind the restated one, keeping their order. */
+    private static void renumberAfter(Connection connection, String vm, Instant cut) throws SQLException {
+        try (PreparedStatement move = connection.prepareStatement("UPDATE transitions SET id = id + "
+                + "(SELECT max(id) FROM transitions) WHERE vm = ? AND at >= ? AND coalesce(detail, '') <> ?")) {
+            move.setString(1, vm);
+            move.setLong(2, cut.toEpochMilli());
+            move.setString(3, CARRIED_OVER);
+            move.executeUpdate();
+        }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.mvmm.core.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mvmm.core.store.Availability;
+import dev.mvmm.core.store.HealthRepository;
+import dev.mvmm.core.store.StateStore;
+import dev.mvmm.core.store.VmHealth;
+import dev.mvmm.core.support.MutableClock;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Statistics over a real SQLite file, with the clock in the test's hand. */
+class StatisticsTest {
+
+    @TempDir
+    java.nio.file.Path dir;
+
+    private final MutableClock clock = MutableClock.at("2026-06-01T00:00:00Z");
+    private StateStore store;
+    private HealthRepository health;
+
+    @BeforeEach
+    void setUp() {
+        store = StateStore.open(dir.resolve("mvmm.db"));
+        health = new HealthRepository(store);
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    private void transition(String vm, Instant at, Availability availability) {
+        health.save(List.of(), List.of(new HealthRepository.Transition(vm, at, availability, null)), List.of());
+    }
+
+    private void checked(String vm, Instant at, Availability availability) {
+        VmHealth.Builder state = VmHealth.fresh(vm, at).toBuilder();
+        state.availability = availability;
+        state.verdict = availability == Availability.UP ? "healthy" : "failing";
+        health.save(state.build());
+    }
+
+    private StatsReport report(Instant since, String... vms) {
+        return new Statistics(new StatsRepository(store), health, clock).report(List.of(vms), Set.of("web"),
+                Map.of("web", "nginx"), since);
+    }
+
+    @Test
+    void a_vm_first_seen_mid_window_has_unknown_time_before() {
+        Instant now = clock.instant();
+        transition("web", now.minus(Duration.ofHours(6)), Availability.UP);
+        checked("web", now, Availability.UP);
+
+        VmStats web = report(now.minus(Duration.ofDays(1)), "web").vms().get(0);
+
+        assertThat(web.totals().of(Availability.UP)).isEqualTo(Duration.ofHours(6));
+        assertThat(web.totals().unknown()).isEqualTo(Duration.ofHours(18));
+        assertThat(web.totals().availabilityRatio()).isEqualTo(1.0);
+        assertThat(web.name()).isEqualTo("nginx");
+    }
+
+    @Test
+    void a_vm_removed_from_the_configuration_keeps_its_history() {
+        Instant now = clock.instant();
+        transition("old", now.minus(Duration.ofHours(2)), Availability.DOWN);
+        checked("old", now, Availability.DOWN);
+
+        VmStats old = report(now.minus(Duration.ofDays(1)), "old").vms().get(0);
+
+        assertThat(old.configured()).isFalse();
+        assertThat(old.totals().of(Availability.DOWN)).isEqualTo(Duration.ofHours(2));
+        assertThat(new StatsRepository(store).knownVms()).contains("old");
+    }
+
+    @Test
+    void a_vm_never_seen_has_no_data() {
+        VmStats ghost = report(clock.instant().minus(Duration.ofDays(1)), "ghost").vms().get(0);
+
+        assertThat(ghost.current()).isNull();
+        assertThat(ghost.totals().unknown()).isEqualTo(Duration.ofDays(1));
+        assertThat(ghost.totals().availabilityRatio()).isNull();
+        assertThat(ghost.backup()).isNull();
+    }
+
+    @Test
+    void actions_and_holds_in_the_window_are_counted() {
+        Instant now = clock.instant();
+        health.save(List.of(), List.of(), List.of(
+                new HealthRepository.ActionRecord("web", now.minus(Duration.ofHours(30)), "reboot", "ok", null),
+                new HealthRepository.ActionRecord("web", now.minus(Duration.ofHours(3)), "reboot", "ok", null),
+                new HealthRepository.ActionRecord("web", now.minus(Duration.ofHours(2)), "hold", "on", null)));
+
+        VmStats web = report(now.minus(Duration.ofDays(1)), "web").vms().get(0);
+
+        assertThat(web.actions()).containsEntry("reboot", 1).containsEntry("hold", 1);
+        assertThat(web.holds()).isEqualTo(1);
+        assertThat(web.actionTotals()).containsEntry("reboot", 2L);
+    }
+
+    @Test
+    void the_last_backup_and_its_chain_come_from_the_backup_tables() throws Exception {
+        Instant now = clock.instant();
+        store.transaction("seed backups", connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO backups (vm, chain, level,"
+                    + " started_at, finished_at, bytes, result) VALUES (?,?,?,?,?,?,?)")) {
+                Object[][] rows = {{"web", "c2", "full", 10L, 20L, 1000L, "ok"}, {"web", "c2", "inc", 30L, 40L, 50L, "ok"},
+                    {"web", "c2", "inc", 50L, 60L, null, "failed"}};
+                for (Object[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        insert.setObject(i + 1, row[i] instanceof Long ? now.minusSeconds(100 - (Long) row[i])
+                                .toEpochMilli() : row[i]);
+                    }
+                    insert.setObject(6, row[5]);
+                    insert.executeUpdate();
+                }
+            }
+            try (PreparedStatement chains = connection.prepareStatement(
+                    "INSERT INTO chains (vm, chain, created_at, archived_at) VALUES ('web', ?, 0, ?)")) {
+                chains.setString(1, "c1");
+                chains.setLong(2, 5);
+                chains.executeUpdate();
+                chains.setString(1, "c2");
+                chains.setObject(2, null);
+                chains.executeUpdate();
+            }
+            return null;
+        });
+
+        BackupSummary backup = report(now.minus(Duration.ofDays(1)), "web").vms().get(0).backup();
+
+        assertThat(backup.result()).isEqualTo("failed");
+        assertThat(backup.level()).isEqualTo("inc");
+        assertThat(backup.chainLength()).isEqualTo(2);
+        assertThat(backup.archivedChains()).isEqualTo(1);
+        assertThat(backup.finishedAt()).isEqualTo(Instant.ofEpochMilli(now.minusSeconds(40).toEpochMilli()));
+    }
+
+    @Test
+    void compaction_keeps_the_figures_of_day_aligned_windows_and_shrinks_the_detail() {
+        Random random = new Random(42);
+        Instant start = Instant.parse("2026-03-01T00:00:00Z");
+        List<Availability> states = List.of(Availability.UP, Availability.DOWN, Availability.MAINTENANCE,
+                Availability.UP, Availability.STOPPED, Availability.UP);
+        Instant at = start;
+        List<HealthRepository.Transition> transitions = new ArrayList<>();
+        List<HealthRepository.ActionRecord> actions = new ArrayList<>();
+        while (at.isBefore(clock.instant().minus(Duration.ofHours(1)))) {
+            transitions.add(new HealthRepository.Transition("web", at, states.get(random.nextInt(states.size())),
+                    null));
+            if (random.nextInt(4) == 0) {
+                actions.add(new HealthRepository.ActionRecord("web", at, "reboot", "ok", null));
+            }
+            at = at.plus(Duration.ofMinutes(30 + random.nextInt(600)));
+        }
+        health.save(List.of(), transitions, actions);
+        checked("web", clock.instant(), Availability.UP);
+        Instant since = Instant.parse("2026-03-10T00:00:00Z");
+        VmStats before = report(since, "web").vms().get(0);
+
+        int days = new HistoryCompactor(store).compact(clock.instant().minus(Duration.ofDays(31)));
+        VmStats after = report(since, "web").vms().get(0);
+
+        assertThat(days).isGreaterThan(50);
+        assertThat(health.transitions("web").size()).isLessThan(transitions.size() / 2);
+        for (Availability availability : Availability.values()) {
+            assertThat(after.totals().of(availability)).as(availability.name())
+                    .isEqualTo(before.totals().of(availability));
+        }
+        assertThat(after.totals().unknown()).isEqualTo(before.totals().unknown());
+        assertThat(after.totals().outages()).isEqualTo(before.totals().outages());
+        assertThat(after.totals().recoveries()).isEqualTo(before.totals().recoveries());
+        assertThat(after.actionTotals()).isEqualTo(before.actionTotals());
+        VmStats recent = report(clock.instant().minus(Duration.ofDays(7)), "web").vms().get(0);
+        assertThat(recent.totals().unknown()).isZero();
+    }
+}
