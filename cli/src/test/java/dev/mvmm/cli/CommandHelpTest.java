@@ -25,7 +25,7 @@ class CommandHelpTest {
         List<CommandLine> commands = allCommands(root);
 
         assertThat(commands).extracting(c -> c.getCommandSpec().qualifiedName()).contains("mvmm", "mvmm check",
-                "mvmm monitor", "mvmm maintenance", "mvmm maintenance on", "mvmm maintenance off", "mvmm maintenance status",
+                "mvmm monitor", "mvmm stats", "mvmm maintenance", "mvmm maintenance on", "mvmm maintenance off", "mvmm maintenance status",
                 "mvmm maintenance clear");
         for (CommandLine command : commands) {
             String name = command.getCommandSpec().qualifiedName();

@@ -219,4 +219,46 @@ class RealVmCheckIT {
         assertThat(back.out()).as(back.toString()).contains("failing for 0s of 4s");
         assertThat(TestBed.domId(VM)).isEqualTo(arrived);
     }
+
+    @Test
+    void stats_shows_the_downtime_of_a_known_outage_within_one_check_interval() throws Exception {
+        vmConf("fail_threshold=1h");
+        long longestGap = 0;
+        long previous = 0;
+        long closedAt = 0;
+        long openedAt = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < 12_000_000_000L) {
+            long now = System.nanoTime();
+            if (previous != 0) {
+                longestGap = Math.max(longestGap, now - previous);
+            }
+            previous = now;
+            long elapsed = now - start;
+            if (closedAt == 0 && elapsed > 3_000_000_000L) {
+                service.close();
+                closedAt = System.nanoTime();
+            } else if (closedAt != 0 && openedAt == 0 && elapsed > 9_000_000_000L) {
+                service = new ServerSocket();
+                service.setReuseAddress(true);
+                service.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+                openedAt = System.nanoTime();
+            }
+            check();
+        }
+        double span = (openedAt - closedAt) / 1e9;
+
+        TestBed.Run stats = TestBed.run(TestBed.mvmm(common("stats", "--json", "--since", "1h", VM)), 60);
+
+        assertThat(stats.status()).as(stats.toString()).isZero();
+        com.fasterxml.jackson.databind.JsonNode vm = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(stats.out()).get("vms").get(0);
+        double down = vm.get("seconds").get("down").asDouble();
+        double interval = longestGap / 1e9;
+        assertThat(down).as("downtime %.2fs vs outage %.2fs, check interval %.2fs", down, span, interval)
+                .isBetween(span - interval, span + interval);
+        assertThat(vm.get("outages").asInt()).isEqualTo(1);
+        assertThat(vm.get("mean_time_to_recovery_seconds").asDouble()).isCloseTo(down, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(vm.get("availability_ratio").asDouble()).isLessThan(1.0);
+    }
 }
