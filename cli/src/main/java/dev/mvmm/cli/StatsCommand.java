@@ -101,7 +101,7 @@ public final class StatsCommand implements Callable<Integer> {
                 selected.addAll(all);
             }
             StatsReport report = new Statistics(repository, context.health(), context.clock())
-                    .report(selected, configured, names, start);
+                    .report(selected, configured, names, start, format.prometheus != null);
             if (format.prometheus != null) {
                 StatsPrometheus.write(report, format.prometheus, spec.qualifiedName());
             } else if (format.json) {

@@ -45,7 +45,7 @@ public record DailyTotals(String vm, LocalDate day, Map<Availability, Duration> 
         time.put(Availability.STOPPED, Duration.ofMillis(row.getLong(5)));
         time.put(Availability.ABSENT, Duration.ofMillis(row.getLong(6)));
         time.put(Availability.UNMONITORED, Duration.ofMillis(row.getLong(7)));
-        return new DailyTotals(vm, LocalDate.parse(row.getString(1)), time, row.getInt(8), row.getInt(9),
+        return new DailyTotals(vm, LocalDate.ofEpochDay(row.getLong(1)), time, row.getInt(8), row.getInt(9),
                 Duration.ofMillis(row.getLong(10)), parseActions(row.getString(11)), row.getInt(12) == 1);
     }
 

@@ -18,7 +18,7 @@ import org.tinylog.Logger;
 
 /**
  * Keeps the state database small: transitions and actions older than the detail retention are
- * folded into per-day totals (UTC days), which are kept for good (about 100 bytes per VM and day).
+ * folded into per-day totals (UTC days), which are kept for good (about 40 bytes per VM and day).
  * The state at the boundary is restated as a transition marked {@link #CARRIED_OVER}, so later
  * windows still know it.
  */
@@ -68,6 +68,14 @@ public final class HistoryCompactor {
      * days were written. Cheap when there is nothing to fold.
      */
     public int compact(Instant before) {
+        int written = fold(before);
+        if (written > 0) {
+            store.reclaimSpace();
+        }
+        return written;
+    }
+
+    private int fold(Instant before) {
         LocalDate boundary = before.atZone(ZoneOffset.UTC).toLocalDate();
         Instant cut = boundary.atStartOfDay(ZoneOffset.UTC).toInstant();
         return store.transaction("compact history", connection -> {
@@ -196,7 +204,7 @@ public final class HistoryCompactor {
                 + " stopped_ms, absent_ms, unmonitored_ms, outages, recoveries, recovery_ms, actions, open_at_start"
                 + " FROM daily WHERE vm = ? AND day = ?")) {
             query.setString(1, day.vm());
-            query.setString(2, day.day().toString());
+            query.setLong(2, day.day().toEpochDay());
             try (ResultSet rows = query.executeQuery()) {
                 if (rows.next()) {
                     merged = sum(DailyTotals.read(day.vm(), rows), day);
@@ -207,7 +215,7 @@ public final class HistoryCompactor {
                 + " down_ms, maintenance_ms, stopped_ms, absent_ms, unmonitored_ms, outages, recoveries, recovery_ms,"
                 + " actions, open_at_start) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             insert.setString(1, merged.vm());
-            insert.setString(2, merged.day().toString());
+            insert.setLong(2, merged.day().toEpochDay());
             insert.setLong(3, merged.of(Availability.UP).toMillis());
             insert.setLong(4, merged.of(Availability.DOWN).toMillis());
             insert.setLong(5, merged.of(Availability.MAINTENANCE).toMillis());

@@ -36,59 +36,81 @@ public final class Statistics {
         this.clock = clock;
     }
 
+    /** One part of the history: detail transitions from a start, and daily totals before it. */
+    private record History(Instant detailStart, Map<String, List<Timeline.Point>> points,
+            Map<String, Timeline.Totals> daily, Map<String, Map<String, Integer>> actions) {
+    }
+
     /**
      * @param vms        the VMs to report, in order
      * @param configured the VMs that have a configuration file
      * @param names      display names, by VM
      */
     public StatsReport report(List<String> vms, Set<String> configured, Map<String, String> names, Instant since) {
+        return report(vms, configured, names, since, true);
+    }
+
+    /** @param lifetime also compute the all-time counters (outages, actions), which read all history */
+    public StatsReport report(List<String> vms, Set<String> configured, Map<String, String> names, Instant since,
+            boolean lifetime) {
         Instant until = clock.instant();
         Map<String, VmHealth> states = health.loadAll();
         LocalDate detailFrom = stats.detailFrom();
+        History window = history(since, until, detailFrom);
+        History all = lifetime ? history(Instant.EPOCH, until, detailFrom) : null;
+        Map<String, BackupSummary> backups = stats.backups();
         List<VmStats> list = new ArrayList<>();
         for (String vm : vms) {
             VmHealth current = states.get(vm);
-            Timeline.Totals totals = totals(vm, since, until, current, detailFrom);
-            Map<String, Integer> actions = new TreeMap<>(stats.actions(vm, since, until));
-            int holds = actions.getOrDefault("hold", 0);
-            Map<String, Long> actionTotals = stats.actionTotals(vm);
-            long outagesTotal = totals(vm, Instant.EPOCH, until, current, detailFrom).outages();
+            Timeline.Totals totals = totals(vm, since, until, current, window);
+            Map<String, Integer> actions = window.actions().getOrDefault(vm, Map.of());
+            Map<String, Long> actionTotals = new TreeMap<>();
+            long outagesTotal = -1;
+            if (all != null) {
+                all.actions().getOrDefault(vm, Map.of()).forEach((kind, n) -> actionTotals.put(kind, (long) n));
+                outagesTotal = totals(vm, Instant.EPOCH, until, current, all).outages();
+            }
             list.add(new VmStats(vm, names.getOrDefault(vm, vm), configured.contains(vm), current, totals, actions,
-                    holds, actionTotals, outagesTotal, stats.backups(vm)));
+                    actions.getOrDefault("hold", 0), actionTotals, outagesTotal, backups.get(vm)));
         }
         return new StatsReport(since, until, list);
     }
 
-    private Timeline.Totals totals(String vm, Instant since, Instant until, VmHealth current, LocalDate detailFrom) {
-        Instant coveredUntil = current == null ? since : current.checkedAt();
-        Instant detailStart = detailFrom == null ? since : max(since, detailFrom.atStartOfDay(ZoneOffset.UTC)
-                .toInstant());
-        Timeline.Totals detail = Timeline.integrate(stats.points(vm, detailStart), detailStart, until, coveredUntil);
-        if (!since.isBefore(detailStart)) {
-            return detail;
+    private History history(Instant since, Instant until, LocalDate detailFrom) {
+        Instant boundary = detailFrom == null ? since : detailFrom.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant detailStart = boundary.isAfter(since) ? boundary : since;
+        Map<String, Map<String, Integer>> actions = new TreeMap<>(stats.actions(since, until));
+        Map<String, Timeline.Totals> daily = Map.of();
+        if (since.isBefore(detailStart)) {
+            LocalDate from = since.atZone(ZoneOffset.UTC).toLocalDate();
+            daily = stats.dailySums(from, detailFrom);
+            stats.dailyActions(from, detailFrom).forEach((vm, counts) -> counts.forEach((kind, n) ->
+                    actions.computeIfAbsent(vm, v -> new TreeMap<>()).merge(kind, n, Integer::sum)));
         }
-        Map<Availability, Duration> time = new EnumMap<>(detail.time());
-        int outages = detail.outages();
-        int recoveries = detail.recoveries();
-        Duration recoveryTime = detail.recoveryTime();
-        LocalDate from = since.atZone(ZoneOffset.UTC).toLocalDate();
-        List<DailyTotals> days = stats.daily(vm, from, detailFrom);
-        if (!days.isEmpty() && days.get(0).day().equals(from) && days.get(0).outageOpenAtStart()) {
-            outages++;
-        }
-        for (DailyTotals day : days) {
-            day.time().forEach((availability, duration) -> time.merge(availability, duration, Duration::plus));
-            outages += day.outages();
-            recoveries += day.recoveries();
-            recoveryTime = recoveryTime.plus(day.recoveryTime());
-        }
-        Duration known = time.values().stream().reduce(Duration.ZERO, Duration::plus);
-        Duration unknown = Duration.between(since, until).minus(known);
-        return new Timeline.Totals(time, unknown.isNegative() ? Duration.ZERO : unknown, outages, recoveries,
-                recoveryTime, false);
+        return new History(detailStart, stats.points(detailStart), daily, actions);
     }
 
-    private static Instant max(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
+    private static Timeline.Totals totals(String vm, Instant since, Instant until, VmHealth current,
+            History history) {
+        Instant coveredUntil = current == null ? since : current.checkedAt();
+        Timeline.Totals detail = Timeline.integrate(history.points().getOrDefault(vm, List.of()),
+                history.detailStart(), until, coveredUntil);
+        Timeline.Totals daily = history.daily().get(vm);
+        if (!since.isBefore(history.detailStart()) || daily == null) {
+            return since.isBefore(history.detailStart()) ? withUnknown(detail, since, until) : detail;
+        }
+        Map<Availability, Duration> time = new EnumMap<>(Availability.class);
+        detail.time().forEach(time::put);
+        daily.time().forEach((availability, duration) -> time.merge(availability, duration, Duration::plus));
+        int outages = detail.outages() + daily.outages() + (daily.outageOpenAtStart() ? 1 : 0);
+        return withUnknown(new Timeline.Totals(time, Duration.ZERO, outages, detail.recoveries() + daily.recoveries(),
+                detail.recoveryTime().plus(daily.recoveryTime()), false), since, until);
+    }
+
+    private static Timeline.Totals withUnknown(Timeline.Totals totals, Instant since, Instant until) {
+        Duration known = totals.time().values().stream().reduce(Duration.ZERO, Duration::plus);
+        Duration unknown = Duration.between(since, until).minus(known);
+        return new Timeline.Totals(totals.time(), unknown.isNegative() ? Duration.ZERO : unknown, totals.outages(),
+                totals.recoveries(), totals.recoveryTime(), false);
     }
 }

@@ -4,17 +4,22 @@ import dev.mvmm.core.store.Availability;
 import dev.mvmm.core.store.StateStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
-/** The queries behind {@code mvmm stats}: read-only, over what check, monitor and backup record. */
+/**
+ * The queries behind {@code mvmm stats}: read-only, a handful of queries for all VMs at once
+ * (a year of 1,000 VMs is a few hundred thousand daily rows; SQLite sums them).
+ */
 public final class StatsRepository {
 
     private final StateStore store;
@@ -39,23 +44,21 @@ public final class StatsRepository {
     }
 
     /**
-     * The VM's transitions that matter for a window from {@code start}: the last one before it (the
+     * Every VM's transitions that matter for a window from {@code start}: the last one before it (the
      * state at its start) and every later one, in recording order.
      */
-    public List<Timeline.Point> points(String vm, Instant start) {
+    public Map<String, List<Timeline.Point>> points(Instant start) {
         return store.read("read transitions", connection -> {
-            List<Timeline.Point> points = new ArrayList<>();
-            try (PreparedStatement query = connection.prepareStatement("SELECT at, availability, detail FROM transitions"
-                    + " WHERE vm = ? AND id >= coalesce((SELECT max(id) FROM transitions WHERE vm = ? AND at <= ?), 0)"
-                    + " ORDER BY id")) {
-                query.setString(1, vm);
-                query.setString(2, vm);
-                query.setLong(3, start.toEpochMilli());
+            Map<String, List<Timeline.Point>> points = new HashMap<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT t.vm, t.at, t.availability, t.detail"
+                    + " FROM transitions t LEFT JOIN (SELECT vm, max(id) AS first FROM transitions WHERE at <= ?"
+                    + " GROUP BY vm) b ON b.vm = t.vm WHERE t.id >= coalesce(b.first, 0) ORDER BY t.vm, t.id")) {
+                query.setLong(1, start.toEpochMilli());
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        points.add(new Timeline.Point(Instant.ofEpochMilli(rows.getLong(1)),
-                                Availability.valueOf(rows.getString(2)),
-                                HistoryCompactor.CARRIED_OVER.equals(rows.getString(3))));
+                        points.computeIfAbsent(rows.getString(1), vm -> new ArrayList<>()).add(new Timeline.Point(
+                                Instant.ofEpochMilli(rows.getLong(2)), Availability.valueOf(rows.getString(3)),
+                                HistoryCompactor.CARRIED_OVER.equals(rows.getString(4))));
                     }
                 }
             }
@@ -63,38 +66,49 @@ public final class StatsRepository {
         });
     }
 
-    /** Per-day aggregates of the VM from {@code from} (inclusive) to {@code to} (exclusive). */
-    public List<DailyTotals> daily(String vm, LocalDate from, LocalDate to) {
-        return store.read("read daily aggregates", connection -> {
-            List<DailyTotals> days = new ArrayList<>();
-            try (PreparedStatement query = connection.prepareStatement("SELECT day, up_ms, down_ms, maintenance_ms,"
-                    + " stopped_ms, absent_ms, unmonitored_ms, outages, recoveries, recovery_ms, actions, open_at_start FROM daily"
-                    + " WHERE vm = ? AND day >= ? AND day < ? ORDER BY day")) {
-                query.setString(1, vm);
-                query.setString(2, from.toString());
-                query.setString(3, to.toString());
+    /** Daily totals of each VM summed from {@code from} (inclusive) to {@code to} (exclusive). */
+    public Map<String, Timeline.Totals> dailySums(LocalDate from, LocalDate to) {
+        return store.read("read daily totals", connection -> {
+            Map<String, Timeline.Totals> sums = new HashMap<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT vm, sum(up_ms), sum(down_ms),"
+                    + " sum(maintenance_ms), sum(stopped_ms), sum(absent_ms), sum(unmonitored_ms), sum(outages),"
+                    + " sum(recoveries), sum(recovery_ms), max(CASE WHEN day = ? THEN open_at_start ELSE 0 END)"
+                    + " FROM daily WHERE day >= ? AND day < ? GROUP BY vm")) {
+                query.setLong(1, from.toEpochDay());
+                query.setLong(2, from.toEpochDay());
+                query.setLong(3, to.toEpochDay());
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        days.add(DailyTotals.read(vm, rows));
+                        Map<Availability, Duration> time = new EnumMap<>(Availability.class);
+                        Availability[] order = {Availability.UP, Availability.DOWN, Availability.MAINTENANCE,
+                            Availability.STOPPED, Availability.ABSENT, Availability.UNMONITORED};
+                        for (int i = 0; i < order.length; i++) {
+                            long millis = rows.getLong(2 + i);
+                            if (millis > 0) {
+                                time.put(order[i], Duration.ofMillis(millis));
+                            }
+                        }
+                        sums.put(rows.getString(1), new Timeline.Totals(time, Duration.ZERO, rows.getInt(8),
+                                rows.getInt(9), Duration.ofMillis(rows.getLong(10)), rows.getInt(11) == 1));
                     }
                 }
             }
-            return days;
+            return sums;
         });
     }
 
-    /** Actions by kind in the window. */
-    public Map<String, Integer> actions(String vm, Instant start, Instant end) {
+    /** Actions by VM and kind in the window. */
+    public Map<String, Map<String, Integer>> actions(Instant start, Instant end) {
         return store.read("count actions", connection -> {
-            Map<String, Integer> counts = new LinkedHashMap<>();
-            try (PreparedStatement query = connection.prepareStatement("SELECT action, count(*) FROM actions"
-                    + " WHERE vm = ? AND at >= ? AND at < ? GROUP BY action ORDER BY action")) {
-                query.setString(1, vm);
-                query.setLong(2, start.toEpochMilli());
-                query.setLong(3, end.toEpochMilli());
+            Map<String, Map<String, Integer>> counts = new HashMap<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT vm, action, count(*) FROM actions"
+                    + " WHERE at >= ? AND at < ? GROUP BY vm, action")) {
+                query.setLong(1, start.toEpochMilli());
+                query.setLong(2, end.toEpochMilli());
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        counts.put(rows.getString(1), rows.getInt(2));
+                        counts.computeIfAbsent(rows.getString(1), vm -> new TreeMap<>()).put(rows.getString(2),
+                                rows.getInt(3));
                     }
                 }
             }
@@ -102,25 +116,19 @@ public final class StatsRepository {
         });
     }
 
-    /** All actions ever, by kind (for Prometheus counters), including those folded into daily totals. */
-    public Map<String, Long> actionTotals(String vm) {
+    /** Actions by VM and kind in daily totals from {@code from} (inclusive) to {@code to} (exclusive). */
+    public Map<String, Map<String, Integer>> dailyActions(LocalDate from, LocalDate to) {
         return store.read("count actions", connection -> {
-            Map<String, Long> counts = new java.util.TreeMap<>();
-            try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT action, count(*) FROM actions WHERE vm = ? GROUP BY action")) {
-                query.setString(1, vm);
+            Map<String, Map<String, Integer>> counts = new HashMap<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT vm, actions FROM daily"
+                    + " WHERE day >= ? AND day < ? AND actions <> ''")) {
+                query.setLong(1, from.toEpochDay());
+                query.setLong(2, to.toEpochDay());
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        counts.merge(rows.getString(1), rows.getLong(2), Long::sum);
-                    }
-                }
-            }
-            try (PreparedStatement query = connection.prepareStatement("SELECT actions FROM daily WHERE vm = ?")) {
-                query.setString(1, vm);
-                try (ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) {
-                        DailyTotals.parseActions(rows.getString(1)).forEach((kind, n) -> counts.merge(kind,
-                                (long) n, Long::sum));
+                        Map<String, Integer> vm = counts.computeIfAbsent(rows.getString(1), v -> new TreeMap<>());
+                        DailyTotals.parseActions(rows.getString(2)).forEach((kind, n) -> vm.merge(kind, n,
+                                Integer::sum));
                     }
                 }
             }
@@ -139,41 +147,28 @@ public final class StatsRepository {
         });
     }
 
-    /** The last backup, the current chain's length and the archived chains still kept; null when none. */
-    public BackupSummary backups(String vm) {
+    /** Each VM's last backup, its chain's length and the archived chains still kept. */
+    public Map<String, BackupSummary> backups() {
         return store.read("read backups", connection -> {
-            try (PreparedStatement last = connection.prepareStatement("SELECT chain, level, started_at, finished_at,"
-                    + " bytes, result FROM backups WHERE vm = ? ORDER BY started_at DESC, id DESC LIMIT 1")) {
-                last.setString(1, vm);
-                try (ResultSet row = last.executeQuery()) {
-                    if (!row.next()) {
-                        return null;
-                    }
-                    String chain = row.getString(1);
-                    long finished = row.getLong(4);
-                    Instant finishedAt = row.wasNull() ? null : Instant.ofEpochMilli(finished);
-                    long bytes = row.getLong(5);
-                    Long size = row.wasNull() ? null : bytes;
-                    return new BackupSummary(Instant.ofEpochMilli(row.getLong(3)), finishedAt, row.getString(2), size,
-                            row.getString(6), count(connection, "SELECT count(*) FROM backups WHERE vm = ? AND chain = ?"
-                                    + " AND result = 'ok'", vm, chain),
-                            count(connection, "SELECT count(*) FROM chains WHERE vm = ? AND archived_at IS NOT NULL"
-                                    + " AND deleted_at IS NULL", vm, null));
+            Map<String, BackupSummary> summaries = new HashMap<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT b.vm, b.chain, b.level, b.started_at,"
+                    + " b.finished_at, b.bytes, b.result,"
+                    + " (SELECT count(*) FROM backups c WHERE c.vm = b.vm AND c.chain = b.chain AND c.result = 'ok'),"
+                    + " (SELECT count(*) FROM chains h WHERE h.vm = b.vm AND h.archived_at IS NOT NULL"
+                    + " AND h.deleted_at IS NULL)"
+                    + " FROM backups b WHERE b.id = (SELECT id FROM backups l WHERE l.vm = b.vm"
+                    + " ORDER BY l.started_at DESC, l.id DESC LIMIT 1)");
+                    ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    long finished = rows.getLong(5);
+                    Instant finishedAt = rows.wasNull() ? null : Instant.ofEpochMilli(finished);
+                    long bytes = rows.getLong(6);
+                    Long size = rows.wasNull() ? null : bytes;
+                    summaries.put(rows.getString(1), new BackupSummary(Instant.ofEpochMilli(rows.getLong(4)),
+                            finishedAt, rows.getString(3), size, rows.getString(7), rows.getInt(8), rows.getInt(9)));
                 }
             }
+            return summaries;
         });
-    }
-
-    private static int count(java.sql.Connection connection, String sql, String vm, String chain)
-            throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, vm);
-            if (chain != null) {
-                query.setString(2, chain);
-            }
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? rows.getInt(1) : 0;
-            }
-        }
     }
 }

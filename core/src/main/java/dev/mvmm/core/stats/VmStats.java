@@ -11,6 +11,8 @@ import java.util.Map;
  * @param actions    actions taken in the window, by kind
  * @param holds      times the loop guard put it on hold in the window
  * @param backup     its backups, or {@code null} when it has none
+ * @param actionTotals all actions ever, by kind (empty unless asked for)
+ * @param outagesTotal all outages ever, or -1 unless asked for
  */
 public record VmStats(String vm, String name, boolean configured, VmHealth current, Timeline.Totals totals,
         Map<String, Integer> actions, int holds, Map<String, Long> actionTotals, long outagesTotal,

@@ -66,14 +66,14 @@ final class Migrations {
                 // Per-day aggregates of transitions older than the detail retention (stats).
                 "CREATE TABLE daily ("
                         + " vm TEXT NOT NULL,"
-                        + " day TEXT NOT NULL,"               // UTC date, YYYY-MM-DD
+                        + " day INTEGER NOT NULL,"            // UTC date, days since 1970-01-01
                         + " up_ms INTEGER NOT NULL, down_ms INTEGER NOT NULL, maintenance_ms INTEGER NOT NULL,"
                         + " stopped_ms INTEGER NOT NULL, absent_ms INTEGER NOT NULL,"
                         + " unmonitored_ms INTEGER NOT NULL,"
                         + " outages INTEGER NOT NULL, recoveries INTEGER NOT NULL, recovery_ms INTEGER NOT NULL,"
                         + " actions TEXT NOT NULL,"           // kind=count;kind=count
                         + " open_at_start INTEGER NOT NULL,"  // 1 if an outage was under way at 00:00
-                        + " PRIMARY KEY (vm, day))",
+                        + " PRIMARY KEY (vm, day)) WITHOUT ROWID",
                 // Backups as the backup command records them; stats reads them.
                 "CREATE TABLE backups ("
                         + " id INTEGER PRIMARY KEY,"

@@ -43,6 +43,8 @@ public final class StateStore implements AutoCloseable {
             Connection connection = DriverManager.getConnection("jdbc:sqlite:" + path, properties);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
+                // Only takes effect on a new, empty database: lets history compaction give pages back.
+                statement.execute("PRAGMA auto_vacuum = INCREMENTAL");
                 statement.execute("PRAGMA journal_mode = WAL");
                 statement.execute("PRAGMA synchronous = NORMAL");
             }
@@ -130,6 +132,17 @@ public final class StateStore implements AutoCloseable {
             return work.run(connection);
         } catch (SQLException e) {
             throw failure(what, e);
+        }
+    }
+
+    /** Returns free pages to the file system (after history was folded away). */
+    public synchronized void reclaimSpace() {
+        try (Statement statement = connection.createStatement()) {
+            // The pragma frees pages as it is stepped; executeUpdate steps it to the end.
+            statement.executeUpdate("PRAGMA incremental_vacuum");
+            statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException e) {
+            throw failure("reclaim free space", e);
         }
     }
 
