@@ -63,6 +63,29 @@ public final class Keys {
     public static final Key<List<String>> NOTIFY_COMMAND = vm("notify_command", ValueType.command(), null,
             "command run (without a shell) on events");
 
+    // Backup keys (VM-Babysitter's, renamed to one style).
+    public static final Key<java.nio.file.Path> BACKUP_PATH = vm("backup_path", ValueType.directory(), null,
+            "directory holding each VM's current chain and its archived chains");
+    public static final Key<Integer> MAX_CHAINS = vm("max_chains", ValueType.count(), null,
+            "archived chains kept (unset: all; 0: none)");
+    public static final Key<Integer> KEEP_LAST = vm("keep_last", ValueType.count(), null,
+            "retention: keep the last N archived chains");
+    public static final Key<Integer> KEEP_DAILY = vm("keep_daily", ValueType.count(), null,
+            "retention: keep the newest archived chain of each of the last N days");
+    public static final Key<Integer> KEEP_WEEKLY = vm("keep_weekly", ValueType.count(), null,
+            "retention: keep the newest archived chain of each of the last N ISO weeks");
+    public static final Key<Integer> KEEP_MONTHLY = vm("keep_monthly", ValueType.count(), null,
+            "retention: keep the newest archived chain of each of the last N months");
+    public static final Key<Integer> KEEP_YEARLY = vm("keep_yearly", ValueType.count(), null,
+            "retention: keep the newest archived chain of each of the last N years");
+    public static final Key<Integer> MAX_BACKUPS_PER_CHAIN = vm("max_backups_per_chain", ValueType.count(), null,
+            "start a new chain after this many incrementals (unset or 0: never)");
+    public static final Key<List<String>> VIRTNBDBACKUP_ARGS = vm("virtnbdbackup_args", ValueType.arguments(),
+            List.of(), "extra arguments passed to virtnbdbackup");
+    public static final Key<Boolean> VERIFY = vm("verify", ValueType.bool(), false,
+            "restore each new backup to scratch space and check it");
+    public static final Key<Boolean> IGNORED = vm("ignored", ValueType.bool(), false, "never back this VM up");
+
     static {
         ALIASES.put("boot_time", RECOVERY_TIME.name());
         RETIRED.put("disabled_log_interval", new RetiredKey(false,

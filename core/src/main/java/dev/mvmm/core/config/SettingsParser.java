@@ -34,6 +34,10 @@ final class SettingsParser {
                         "can only be set in " + ConfigLoader.GLOBAL_FILE + "; move the line there"));
                 continue;
             }
+            if (line.value().isEmpty() && emptyMeansUnset(key)) {
+                values.put(key, new Settings.Setting(null, file, line.line()));
+                continue;
+            }
             if (line.value().isEmpty() && !emptyAllowed(key)) {
                 problems.add(ConfigProblem.error(file, line.line(), line.key(),
                         "has no value; give one (" + key.description() + ") or remove the line"));
@@ -57,7 +61,12 @@ final class SettingsParser {
     }
 
     private static boolean emptyAllowed(Key<?> key) {
-        return key == Keys.PORTS_ALL || key == Keys.PORTS_ANY;
+        return key == Keys.PORTS_ALL || key == Keys.PORTS_ANY || key == Keys.VIRTNBDBACKUP_ARGS;
+    }
+
+    /** Keys whose empty value means "no limit", overriding a value from mvmm.conf. */
+    private static boolean emptyMeansUnset(Key<?> key) {
+        return key == Keys.MAX_CHAINS || key == Keys.MAX_BACKUPS_PER_CHAIN;
     }
 
     private static ConfigProblem unknown(Path file, ConfigLine line) {

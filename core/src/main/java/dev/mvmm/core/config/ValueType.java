@@ -111,6 +111,17 @@ public interface ValueType<T> {
         };
     }
 
+    /** An absolute directory path. */
+    static ValueType<java.nio.file.Path> directory() {
+        return text -> {
+            String value = text.strip();
+            if (!value.startsWith("/")) {
+                throw new IllegalArgumentException("'" + text + "' is not an absolute path; write it from /");
+            }
+            return java.nio.file.Path.of(value).normalize();
+        };
+    }
+
     static ValueType<String> host() {
         return Hosts::validate;
     }

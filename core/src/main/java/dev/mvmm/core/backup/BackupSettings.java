@@ -1,0 +1,19 @@
+package dev.mvmm.core.backup;
+
+import dev.mvmm.core.config.Keys;
+import dev.mvmm.core.config.Settings;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The backup keys of one VM, typed. Limits are {@code null} when unset. */
+public record BackupSettings(Path backupPath, Integer maxChains, Retention.Policy keep, Integer maxBackupsPerChain,
+        List<String> virtnbdbackupArgs, boolean verify, boolean ignored) {
+
+    public static BackupSettings from(Settings settings) {
+        return new BackupSettings(settings.get(Keys.BACKUP_PATH), settings.get(Keys.MAX_CHAINS),
+                new Retention.Policy(settings.get(Keys.KEEP_LAST), settings.get(Keys.KEEP_DAILY),
+                        settings.get(Keys.KEEP_WEEKLY), settings.get(Keys.KEEP_MONTHLY), settings.get(Keys.KEEP_YEARLY)),
+                settings.get(Keys.MAX_BACKUPS_PER_CHAIN), settings.get(Keys.VIRTNBDBACKUP_ARGS),
+                settings.get(Keys.VERIFY), settings.get(Keys.IGNORED));
+    }
+}
