@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Keeps the VMs of a libvirt/KVM or Proxmox host alive: health checks with automatic "
                 + "reboot, maintenance mode, a loop guard, and availability statistics.",
-        subcommands = {CheckCommand.class, MonitorCommand.class, MaintenanceCommand.class, StatsCommand.class},
+        subcommands = {CheckCommand.class, MonitorCommand.class, MaintenanceCommand.class, StatsCommand.class,
+            BackupCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:success",

@@ -41,6 +41,22 @@ public interface Hypervisor extends AutoCloseable {
     /** Hard reset, as the reset button of a real machine. */
     void reset(String vm);
 
+    /** Starts a shut-off VM paused: its disks are in use but the guest does not run (for backups). */
+    default void startPaused(String vm) {
+        throw new HypervisorException("starting VM " + vm + " paused is not supported by " + describe(), null);
+    }
+
+    /** The VM's definition (libvirt domain XML); backups read its disks from it. */
+    default String definition(String vm) {
+        throw new HypervisorException("VM definitions are not available from " + describe()
+                + "; backups need libvirt", null);
+    }
+
+    /** The connection URI external tools (virsh, virtnbdbackup) should use, or null if none. */
+    default String uri() {
+        return null;
+    }
+
     @Override
     void close();
 }

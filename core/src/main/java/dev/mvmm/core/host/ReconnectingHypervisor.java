@@ -99,6 +99,24 @@ public final class ReconnectingHypervisor implements Hypervisor {
     }
 
     @Override
+    public void startPaused(String vm) {
+        call(h -> {
+            h.startPaused(vm);
+            return null;
+        });
+    }
+
+    @Override
+    public String definition(String vm) {
+        return call(h -> h.definition(vm));
+    }
+
+    @Override
+    public String uri() {
+        return current().uri();
+    }
+
+    @Override
     public synchronized void close() {
         current.close();
     }

@@ -105,6 +105,23 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
+    public void startPaused(String vm) {
+        operate(vm, "start (paused)", domain -> domain.create(1));
+    }
+
+    @Override
+    public String definition(String vm) {
+        String[] xml = new String[1];
+        operate(vm, "read the definition of", domain -> xml[0] = domain.getXMLDesc(0));
+        return xml[0];
+    }
+
+    @Override
+    public String uri() {
+        return uri.toString();
+    }
+
+    @Override
     public void close() {
         try {
             connection.close();

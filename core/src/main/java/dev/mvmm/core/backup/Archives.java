@@ -1,0 +1,100 @@
+package dev.mvmm.core.backup;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.tinylog.Logger;
+
+/**
+ * Archived chains: {@code <VM>.<ISO 8601 basic UTC time>}, for example {@code web.20261121T135203Z}
+ * (no colons, so rsync and ssh never take the name for a host). Only folders that match the pattern
+ * exactly are ever touched: renaming an archive is the way to keep it for good.
+ */
+public final class Archives {
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private Archives() {
+    }
+
+    /** Renames the current chain to its archive name; returns the new path. */
+    public static Path archive(Path chain, Instant at) {
+        Path target = chain.resolveSibling(chain.getFileName() + "." + STAMP.format(at));
+        for (int i = 1; Files.exists(target); i++) {
+            target = chain.resolveSibling(chain.getFileName() + "." + STAMP.format(at.plusSeconds(i)));
+        }
+        try {
+            Files.move(chain, target);
+        } catch (IOException e) {
+            throw new BackupException("cannot archive " + chain + " as " + target + ": " + e.getMessage());
+        }
+        return target;
+    }
+
+    /** The VM's archived chains in {@code backupPath}. */
+    public static List<Retention.Item> list(Path backupPath, String vm) {
+        Pattern pattern = Pattern.compile(Pattern.quote(vm) + "\\.(\\d{8}T\\d{6}Z)");
+        List<Retention.Item> items = new ArrayList<>();
+        if (!Files.isDirectory(backupPath)) {
+            return items;
+        }
+        try (Stream<Path> entries = Files.list(backupPath)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                Matcher matcher = pattern.matcher(entry.getFileName().toString());
+                if (matcher.matches() && Files.isDirectory(entry)) {
+                    items.add(new Retention.Item(entry.getFileName().toString(),
+                            STAMP.parse(matcher.group(1), Instant::from)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        items.sort(Comparator.comparing(Retention.Item::time));
+        return items;
+    }
+
+    /** Applies retention; returns the archives deleted (or, on a dry run, that would be). */
+    public static List<String> prune(Path backupPath, String vm, BackupSettings settings, ZoneId zone,
+            boolean dryRun) {
+        List<Retention.Item> items = list(backupPath, vm);
+        Set<String> keep = Retention.keep(items, settings.keep(), settings.maxChains(), zone);
+        List<String> removed = new ArrayList<>();
+        for (Retention.Item item : items) {
+            if (!keep.contains(item.name())) {
+                removed.add(item.name());
+                if (!dryRun) {
+                    delete(backupPath.resolve(item.name()));
+                    Logger.tag(vm).info("retention: deleted archived chain {}", item.name());
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Deletes a directory tree. */
+    public static void delete(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new BackupException("cannot delete " + directory + ": " + e.getMessage());
+        }
+    }
+}

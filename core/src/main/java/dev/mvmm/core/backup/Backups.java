@@ -1,0 +1,358 @@
+package dev.mvmm.core.backup;
+
+import dev.mvmm.core.config.Durations;
+import dev.mvmm.core.exec.CommandResult;
+import dev.mvmm.core.host.PowerState;
+import dev.mvmm.core.host.VmStatus;
+import dev.mvmm.core.lock.VmLock;
+import dev.mvmm.core.notify.Event;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.tinylog.Logger;
+
+/**
+ * {@code mvmm backup}: each VM on its own, under its lock — check the chain, repair, archive or
+ * start anew as {@link ChainCheck} decides, back up with virtnbdbackup, check that the backup is
+ * really there, rotate and prune, record. One VM's failure never stops the others.
+ */
+public final class Backups {
+
+    private final BackupServices services;
+
+    public Backups(BackupServices services) {
+        this.services = services;
+    }
+
+    /** One VM to back up, with its settings. */
+    public record Target(String vm, BackupSettings settings) {
+    }
+
+    public List<VmBackup> run(List<Target> targets, boolean full, boolean dryRun) {
+        List<VmBackup> outcomes = new ArrayList<>();
+        for (Target target : targets) {
+            Instant start = services.clock().instant();
+            try {
+                outcomes.add(backup(target, full, dryRun, start));
+            } catch (BackupException | dev.mvmm.core.host.HypervisorException e) {
+                outcomes.add(failed(target.vm(), null, null, e.getMessage(), start));
+            } catch (RuntimeException e) {
+                Logger.tag(target.vm()).error(e, "backup failed unexpectedly");
+                outcomes.add(failed(target.vm(), null, null, "unexpected failure: " + e, start));
+            }
+        }
+        return outcomes;
+    }
+
+    private VmBackup backup(Target target, boolean full, boolean dryRun, Instant start) {
+        String vm = target.vm();
+        BackupSettings settings = target.settings();
+        if (settings.ignored()) {
+            return skipped(vm, "ignored=true");
+        }
+        if (settings.backupPath() == null) {
+            return skipped(vm, "no backup_path configured");
+        }
+        for (String tool : List.of("virtnbdbackup", "virtnbdrestore", "qemu-img", "virsh")) {
+            if (!Tools.available(tool)) {
+                throw new BackupException(tool + " is not installed; install it (apt-get install virtnbdbackup "
+                        + "qemu-utils libvirt-clients)");
+            }
+        }
+        Optional<VmLock> lock = services.locks().tryLock(vm, "backup");
+        if (lock.isEmpty()) {
+            String holder = services.locks().holder(vm).map(Object::toString).orElse("another mvmm process");
+            return new VmBackup(vm, VmBackup.Result.BUSY, null, null, "busy: locked by " + holder, null, Duration.ZERO);
+        }
+        try (VmLock held = lock.get()) {
+            return backupLocked(vm, settings, full, dryRun, start);
+        }
+    }
+
+    private VmBackup backupLocked(String vm, BackupSettings settings, boolean full, boolean dryRun, Instant start) {
+        VmStatus status = services.hypervisor().status(vm).orElse(null);
+        if (status == null) {
+            return skipped(vm, "not on this host");
+        }
+        if (status.state() != PowerState.RUNNING && status.state() != PowerState.SHUT_OFF) {
+            return skipped(vm, status.state().label() + ": backed up when running or shut off");
+        }
+        DomainDisks domain = DomainDisks.parse(services.hypervisor().definition(vm));
+        List<DomainDisks.Disk> disks = domain.disks().stream().filter(DomainDisks.Disk::fileBacked).toList();
+        if (disks.isEmpty()) {
+            return skipped(vm, "no file-backed disks");
+        }
+        Map<String, Tools.ImageInfo> images = new LinkedHashMap<>();
+        for (DomainDisks.Disk disk : disks) {
+            images.put(disk.target(), services.tools().imageInfo(disk.file()));
+        }
+        boolean incremental = images.values().stream().allMatch(Tools.ImageInfo::holdsBitmaps);
+        Path chainDir = settings.backupPath().resolve(vm);
+        ChainFolder folder = ChainFolder.read(chainDir, vm);
+        boolean running = status.isRunning();
+        ChainPlan plan;
+        if (!incremental) {
+            plan = new ChainPlan.NewChain(folder.holdsData() ? ChainPlan.Previous.ARCHIVE : folder.exists()
+                    ? ChainPlan.Previous.DELETE : ChainPlan.Previous.NONE, false,
+                    "disks without persistent bitmaps (raw or qcow2 v2): a full copy every time");
+        } else {
+            plan = ChainCheck.decide(findings(vm, folder, domain, disks, images, running), full,
+                    settings.maxBackupsPerChain());
+        }
+        String level = !incremental ? "copy" : plan instanceof ChainPlan.NewChain ? "full" : "inc";
+        Logger.tag(vm).info("{} backup: {}", level, plan.reason());
+        if (dryRun) {
+            List<String> pruned = plan instanceof ChainPlan.NewChain
+                    && ((ChainPlan.NewChain) plan).previous() == ChainPlan.Previous.ARCHIVE
+                    ? Archives.prune(settings.backupPath(), vm, settings, services.clock().getZone(), true) : List.of();
+            return new VmBackup(vm, VmBackup.Result.PLANNED, level, plan.reason(), "would take a " + level + " backup"
+                    + (pruned.isEmpty() ? "" : "; retention would delete " + pruned), null, Duration.ZERO);
+        }
+        checkSpace(vm, settings.backupPath(), images, level);
+        String chain = prepare(vm, settings, plan, folder, disks, images, running);
+        return take(vm, settings, level, chain, chainDir, folder, disks, running, plan, start);
+    }
+
+    private ChainCheck.Findings findings(String vm, ChainFolder folder, DomainDisks domain,
+            List<DomainDisks.Disk> disks, Map<String, Tools.ImageInfo> images, boolean running) {
+        List<String> libvirt = services.tools().checkpoints(vm);
+        Map<String, List<String>> bitmaps = null;
+        if (!running) {
+            bitmaps = new LinkedHashMap<>();
+            for (DomainDisks.Disk disk : disks) {
+                bitmaps.put(disk.target(), images.get(disk.target()).bitmaps());
+            }
+        }
+        String chainUuid = null;
+        List<String> chainDisks = null;
+        if (folder.exists()) {
+            Path config = folder.latestConfig();
+            if (config != null) {
+                try {
+                    DomainDisks saved = DomainDisks.parse(Files.readString(config));
+                    chainUuid = saved.uuid();
+                    chainDisks = saved.disks().stream().filter(DomainDisks.Disk::fileBacked)
+                            .map(DomainDisks.Disk::target).toList();
+                } catch (IOException | IllegalArgumentException e) {
+                    Logger.tag(vm).warn("cannot read {}: {}", config, e.getMessage());
+                }
+            }
+        }
+        return new ChainCheck.Findings(folder, libvirt, bitmaps, domain.uuid(), chainUuid,
+                disks.stream().map(DomainDisks.Disk::target).toList(), chainDisks);
+    }
+
+    /** Carries out the plan's repair, archive or delete; returns the chain id to record under. */
+    private String prepare(String vm, BackupSettings settings, ChainPlan plan, ChainFolder folder,
+            List<DomainDisks.Disk> disks, Map<String, Tools.ImageInfo> images, boolean running) {
+        Instant now = services.clock().instant();
+        if (plan instanceof ChainPlan.Repair) {
+            repair(vm, ((ChainPlan.Repair) plan).checkpoint(), folder, disks, images, running);
+            return currentChain(vm, folder);
+        }
+        if (plan instanceof ChainPlan.Extend) {
+            return currentChain(vm, folder);
+        }
+        ChainPlan.NewChain fresh = (ChainPlan.NewChain) plan;
+        String previous = services.records().currentChain(vm);
+        if (fresh.previous() == ChainPlan.Previous.ARCHIVE) {
+            Path archived = Archives.archive(folder.directory(), now);
+            Logger.tag(vm).info("archived the chain as {} ({})", archived.getFileName(), fresh.reason());
+            if (previous != null) {
+                services.records().chainArchived(vm, previous, now, archived.toString());
+            }
+            if (fresh.broken()) {
+                notify("chain-archived", vm, Event.Level.WARNING, "chain archived as " + archived.getFileName()
+                        + " because " + fresh.reason() + "; a new full chain starts");
+            }
+            Archives.prune(settings.backupPath(), vm, settings, services.clock().getZone(), false);
+        } else if (fresh.previous() == ChainPlan.Previous.DELETE) {
+            Logger.tag(vm).warn("deleting {}: it holds nothing restorable ({})", folder.directory(), fresh.reason());
+            Archives.delete(folder.directory());
+        }
+        cleanCheckpoints(vm, disks, images, running);
+        return null;
+    }
+
+    private String currentChain(String vm, ChainFolder folder) {
+        String chain = services.records().currentChain(vm);
+        if (chain == null) {
+            // A chain made before mvmm recorded chains: adopt it.
+            chain = ChainIds.of(folder.newest() == null ? services.clock().instant() : folder.newest());
+            services.records().chainStarted(vm, chain, services.clock().instant(), folder.directory().toString());
+        }
+        return chain;
+    }
+
+    /** Drops a cut-off incremental: its partial files, its files and .cpt entry, its checkpoint and bitmaps. */
+    private void repair(String vm, String checkpoint, ChainFolder folder, List<DomainDisks.Disk> disks,
+            Map<String, Tools.ImageInfo> images, boolean running) {
+        try (var files = Files.walk(folder.directory())) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".partial") || name.contains(checkpoint + ".")) {
+                    Files.delete(file);
+                }
+            }
+            List<String> kept = new ArrayList<>(folder.checkpoints());
+            kept.remove(checkpoint);
+            Files.writeString(folder.directory().resolve(vm + ".cpt"),
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(kept));
+        } catch (IOException e) {
+            throw new BackupException("cannot repair the chain in " + folder.directory() + ": " + e.getMessage());
+        }
+        if (services.tools().checkpoints(vm).contains(checkpoint)) {
+            if (running) {
+                services.tools().deleteCheckpoint(vm, checkpoint);
+            } else {
+                services.tools().deleteCheckpointMetadata(vm, checkpoint);
+            }
+        }
+        if (!running) {
+            for (DomainDisks.Disk disk : disks) {
+                if (images.get(disk.target()).bitmaps().contains(checkpoint)) {
+                    services.tools().removeBitmap(disk.file(), checkpoint);
+                }
+            }
+        }
+        Logger.tag(vm).info("repaired the chain: dropped the cut-off checkpoint {}", checkpoint);
+    }
+
+    /** Stale checkpoints and bitmaps make a new full backup fail: remove mvmm's and virtnbdbackup's. */
+    private void cleanCheckpoints(String vm, List<DomainDisks.Disk> disks, Map<String, Tools.ImageInfo> images,
+            boolean running) {
+        List<String> stale = services.tools().checkpoints(vm);
+        for (int i = stale.size() - 1; i >= 0; i--) {
+            if (!stale.get(i).startsWith("virtnbdbackup.")) {
+                continue;
+            }
+            try {
+                if (running) {
+                    services.tools().deleteCheckpoint(vm, stale.get(i));
+                } else {
+                    services.tools().deleteCheckpointMetadata(vm, stale.get(i));
+                }
+            } catch (BackupException e) {
+                // A checkpoint whose bitmap is already gone can only be forgotten.
+                services.tools().deleteCheckpointMetadata(vm, stale.get(i));
+            }
+        }
+        if (!running) {
+            for (DomainDisks.Disk disk : disks) {
+                for (String bitmap : services.tools().imageInfo(disk.file()).bitmaps()) {
+                    if (bitmap.startsWith("virtnbdbackup.")) {
+                        services.tools().removeBitmap(disk.file(), bitmap);
+                    }
+                }
+            }
+        }
+        if (!stale.isEmpty()) {
+            Logger.tag(vm).info("removed stale checkpoints {}", stale);
+        }
+    }
+
+    private void checkSpace(String vm, Path backupPath, Map<String, Tools.ImageInfo> images, String level) {
+        try {
+            Files.createDirectories(backupPath);
+            long free = Files.getFileStore(backupPath).getUsableSpace();
+            long used = images.values().stream().mapToLong(Tools.ImageInfo::actualSize).sum();
+            long needed = "inc".equals(level) ? used / 10 : used;
+            if (free < needed) {
+                String message = "not enough space in " + backupPath + ": " + free / 1048576 + " MiB free, about "
+                        + needed / 1048576 + " MiB needed for a " + level + " backup";
+                notify("low-space", vm, Event.Level.CRITICAL, message);
+                throw new BackupException(message);
+            }
+        } catch (IOException e) {
+            throw new BackupException("cannot use backup_path " + backupPath + ": " + e.getMessage());
+        }
+    }
+
+    private VmBackup take(String vm, BackupSettings settings, String level, String chain, Path chainDir,
+            ChainFolder before, List<DomainDisks.Disk> disks, boolean running, ChainPlan plan, Instant start) {
+        boolean startedPaused = false;
+        if (!running && !"inc".equals(level) && !"copy".equals(level)) {
+            // A full backup needs a checkpoint, which needs QEMU: start it paused, the guest never runs.
+            services.hypervisor().startPaused(vm);
+            startedPaused = true;
+        }
+        CommandResult result;
+        try {
+            result = services.tools().virtnbdbackup(vm, level, chainDir, settings.virtnbdbackupArgs());
+        } finally {
+            if (startedPaused) {
+                services.hypervisor().destroy(vm);
+            }
+        }
+        ChainFolder after = ChainFolder.read(chainDir, vm);
+        String problem = problem(result, level, before, after, running || startedPaused);
+        if (problem == null && settings.verify()) {
+            problem = Verification.verify(services.tools(), chainDir, disks, !running && !startedPaused, null);
+        }
+        Instant end = services.clock().instant();
+        if (chain == null) {
+            chain = ChainIds.of(start);
+            if (problem == null) {
+                services.records().chainStarted(vm, chain, start, chainDir.toString());
+            }
+        }
+        if (problem != null) {
+            services.records().backup(vm, chain, level, start, end, null, "failed", problem);
+            notify("backup-failure", vm, Event.Level.CRITICAL, level + " backup failed: " + problem);
+            return failed(vm, level, plan.reason(), problem, start);
+        }
+        long bytes = Math.max(0, after.bytes() - (plan instanceof ChainPlan.NewChain ? 0 : before.bytes()));
+        services.records().backup(vm, chain, level, start, end, bytes, "ok", plan.reason());
+        Logger.tag(vm).info("{} backup done in {} ({} bytes)", level, Durations.format(Duration.between(start, end)),
+                bytes);
+        return new VmBackup(vm, VmBackup.Result.OK, level, plan.reason(), level + " backup of " + disks.size()
+                + " disk(s) into " + chainDir, bytes, Duration.between(start, end));
+    }
+
+    /** Why a finished virtnbdbackup run is not a good backup, or null. */
+    private static String problem(CommandResult result, String level, ChainFolder before, ChainFolder after,
+            boolean online) {
+        if (!result.succeeded()) {
+            return "virtnbdbackup failed: " + result.summary();
+        }
+        if (!after.partialFiles().isEmpty()) {
+            return "virtnbdbackup left partial files " + after.partialFiles();
+        }
+        if ("full".equals(level) && (after.checkpoints().size() != 1 || !after.hasFull())) {
+            return "the full backup left no complete chain (checkpoints " + after.checkpoints() + ")";
+        }
+        if ("inc".equals(level) && online && after.checkpoints().size() != before.checkpoints().size() + 1) {
+            return "the incremental backup did not add a checkpoint (" + before.checkpoints() + " then, "
+                    + after.checkpoints() + " now)";
+        }
+        if ("copy".equals(level) && !after.holdsData()) {
+            return "the copy backup wrote no data";
+        }
+        return null;
+    }
+
+    private void notify(String type, String vm, Event.Level level, String message) {
+        try {
+            services.notifier().notify(new Event(type, vm, level, vm + ": " + message));
+        } catch (RuntimeException e) {
+            Logger.tag(vm).warn("notification failed: {}", e.getMessage());
+        }
+    }
+
+    private static VmBackup skipped(String vm, String why) {
+        return new VmBackup(vm, VmBackup.Result.SKIPPED, null, null, why, null, Duration.ZERO);
+    }
+
+    private VmBackup failed(String vm, String level, String plan, String why, Instant start) {
+        Logger.tag(vm).error("backup failed: {}", why);
+        return new VmBackup(vm, VmBackup.Result.FAILED, level, plan, why, null,
+                Duration.between(start, services.clock().instant()));
+    }
+}

@@ -1,0 +1,120 @@
+package dev.mvmm.core.backup;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The chain consistency check: compares the chain directory with libvirt's checkpoints, the disks'
+ * bitmaps and the VM's definition, and decides. Pure: every disaster of VM-Babysitter's table is a
+ * test case. The rules: repair what can be repaired; otherwise archive and start a new full chain;
+ * delete only a chain that holds nothing restorable.
+ */
+public final class ChainCheck {
+
+    private ChainCheck() {
+    }
+
+    /**
+     * What was found.
+     *
+     * @param libvirtCheckpoints the VM's checkpoints in libvirt, oldest first
+     * @param bitmaps            per disk target, the bitmaps of its image; {@code null} when they
+     *                           could not be read reliably
+     * @param disks              the VM's current disk targets
+     * @param chainDisks         the disk targets recorded with the chain's newest checkpoint
+     *                           ({@code null} when unknown)
+     */
+    public record Findings(ChainFolder folder, List<String> libvirtCheckpoints, Map<String, List<String>> bitmaps,
+            String uuid, String chainUuid, List<String> disks, List<String> chainDisks) {
+    }
+
+    public static ChainPlan decide(Findings found, boolean fullRequested, Integer maxBackupsPerChain) {
+        ChainFolder folder = found.folder();
+        if (!folder.exists()) {
+            return new ChainPlan.NewChain(ChainPlan.Previous.NONE, false, "no chain yet");
+        }
+        if (!folder.hasCpt() || folder.checkpoints().isEmpty() || !folder.hasFull()) {
+            ChainPlan.Previous previous = folder.holdsData() ? ChainPlan.Previous.ARCHIVE : ChainPlan.Previous.DELETE;
+            String what = !folder.partialFiles().isEmpty() && !folder.hasFull() ? "the first full backup was cut off"
+                    : "the chain has no complete full backup";
+            return new ChainPlan.NewChain(previous, true, what);
+        }
+        List<String> chain = folder.checkpoints();
+        if (found.chainUuid() != null && found.uuid() != null && !found.chainUuid().equals(found.uuid())) {
+            return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, true, "the VM was redefined (new UUID)");
+        }
+        if (found.chainDisks() != null && !found.chainDisks().equals(found.disks())) {
+            return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, false, "its disks changed (" + found.chainDisks()
+                    + " then, " + found.disks() + " now)");
+        }
+        if (!folder.partialFiles().isEmpty()) {
+            return repairOrArchive(found, chain);
+        }
+        String mismatch = mismatch(found, chain);
+        if (mismatch != null) {
+            return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, true, mismatch);
+        }
+        if (fullRequested) {
+            return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, false, "a full backup was asked for");
+        }
+        if (maxBackupsPerChain != null && maxBackupsPerChain > 0 && chain.size() - 1 >= maxBackupsPerChain) {
+            return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, false, "the chain holds "
+                    + (chain.size() - 1) + " incrementals (max_backups_per_chain=" + maxBackupsPerChain + ")");
+        }
+        return new ChainPlan.Extend("the chain is consistent (" + chain.size() + " checkpoints)");
+    }
+
+    /**
+     * A cut-off incremental: its checkpoint is the newest one libvirt or the .cpt knows. The chain
+     * before it is intact if the older checkpoints still agree.
+     */
+    private static ChainPlan repairOrArchive(Findings found, List<String> chain) {
+        String last = found.libvirtCheckpoints().isEmpty() ? chain.get(chain.size() - 1)
+                : found.libvirtCheckpoints().get(found.libvirtCheckpoints().size() - 1);
+        List<String> before = chain.contains(last) ? chain.subList(0, chain.indexOf(last)) : chain;
+        if (before.isEmpty()) {
+            return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, true,
+                    "a backup was cut off and nothing before it can be kept");
+        }
+        Findings rest = new Findings(found.folder(), without(found.libvirtCheckpoints(), last),
+                found.bitmaps() == null ? null : withoutEach(found.bitmaps(), last), found.uuid(), found.chainUuid(),
+                found.disks(), found.chainDisks());
+        String mismatch = mismatch(rest, before);
+        if (mismatch != null) {
+            return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, true, "a backup was cut off and " + mismatch);
+        }
+        return new ChainPlan.Repair(last, "a backup was cut off at checkpoint " + last + "; dropping it");
+    }
+
+    /** Why libvirt's checkpoints or the bitmaps disagree with the chain, or null when they agree. */
+    private static String mismatch(Findings found, List<String> chain) {
+        List<String> libvirt = found.libvirtCheckpoints();
+        // libvirt forgets checkpoints when its metadata is lost (host crash, reinstall):
+        // virtnbdbackup redefines them from checkpoints/, so a missing tail is fine, a stranger is not.
+        if (!libvirt.isEmpty() && !Objects.equals(libvirt, chain)) {
+            return "libvirt's checkpoints " + libvirt + " do not match the chain's " + chain;
+        }
+        if (found.bitmaps() != null) {
+            for (Map.Entry<String, List<String>> disk : found.bitmaps().entrySet()) {
+                if (!disk.getValue().equals(chain)) {
+                    return "disk " + disk.getKey() + " has bitmaps " + disk.getValue() + " where the chain has "
+                            + chain;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<String> without(List<String> list, String item) {
+        List<String> copy = new java.util.ArrayList<>(list);
+        copy.remove(item);
+        return copy;
+    }
+
+    private static Map<String, List<String>> withoutEach(Map<String, List<String>> bitmaps, String item) {
+        Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
+        bitmaps.forEach((disk, names) -> copy.put(disk, without(names, item)));
+        return copy;
+    }
+}
