@@ -278,11 +278,14 @@ public final class Backups {
     private VmBackup take(String vm, BackupSettings settings, String level, String chain, Path chainDir,
             ChainFolder before, List<DomainDisks.Disk> disks, boolean running, ChainPlan plan, Instant start) {
         boolean startedPaused = false;
-        if (!running && !"inc".equals(level) && !"copy".equals(level)) {
-            // A full backup needs a checkpoint, which needs QEMU: start it paused, the guest never runs.
+        if (!running && !"copy".equals(level)) {
+            // Every backup of a shut-off VM runs with QEMU started paused (the guest never runs), so that it
+            // gets its own checkpoint. virtnbdbackup 1.9's truly offline incremental makes none and names its
+            // file after the last checkpoint, overwriting the previous incremental's data (seen here).
             services.hypervisor().startPaused(vm);
             startedPaused = true;
         }
+        Map<String, String> stored = storedFiles(chainDir);
         CommandResult result;
         try {
             result = services.tools().virtnbdbackup(vm, level, chainDir, settings.virtnbdbackupArgs());
@@ -293,6 +296,9 @@ public final class Backups {
         }
         ChainFolder after = ChainFolder.read(chainDir, vm);
         String problem = problem(result, level, before, after, running || startedPaused);
+        if (problem == null) {
+            problem = overwritten(stored, storedFiles(chainDir));
+        }
         if (problem == null && settings.verify()) {
             problem = Verification.verify(services.tools(), chainDir, disks, !running && !startedPaused, null);
         }
@@ -334,6 +340,36 @@ public final class Backups {
         }
         if ("copy".equals(level) && !after.holdsData()) {
             return "the copy backup wrote no data";
+        }
+        return null;
+    }
+
+    /** Size and modification time of every data file already in the chain. */
+    private static Map<String, String> storedFiles(Path chainDir) {
+        Map<String, String> files = new LinkedHashMap<>();
+        if (!Files.isDirectory(chainDir)) {
+            return files;
+        }
+        try (var entries = Files.list(chainDir)) {
+            for (Path file : (Iterable<Path>) entries::iterator) {
+                if (file.getFileName().toString().endsWith(".data")) {
+                    files.put(file.getFileName().toString(), Files.size(file) + "@"
+                            + Files.getLastModifiedTime(file).toMillis());
+                }
+            }
+        } catch (IOException e) {
+            throw new BackupException("cannot read the chain in " + chainDir + ": " + e.getMessage());
+        }
+        return files;
+    }
+
+    /** A backup must only add files: a changed or vanished earlier one means a complete backup was damaged. */
+    private static String overwritten(Map<String, String> before, Map<String, String> after) {
+        for (Map.Entry<String, String> file : before.entrySet()) {
+            if (!file.getValue().equals(after.get(file.getKey()))) {
+                return "virtnbdbackup changed the earlier backup file " + file.getKey()
+                        + "; the chain is no longer trustworthy and will be archived by the next run";
+            }
         }
         return null;
     }

@@ -1,0 +1,314 @@
+package dev.mvmm.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mvmm backup} with real virtnbdbackup on real QEMU VMs. Every test checks data: chains are
+ * restored with virtnbdrestore and compared with {@code qemu-img compare} against copies of the disk
+ * taken at the moment of each backup.
+ */
+class RealVmBackupIT {
+
+    @TempDir
+    Path dir;
+
+    private String vm;
+    private Path disk;
+    private Path backups;
+
+    @BeforeAll
+    static void bed() {
+        TestBed.require();
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        vm = "mvmm-bk-" + UUID.randomUUID().toString().substring(0, 8);
+        disk = Path.of("/var/lib/libvirt/images", vm + ".qcow2");
+        TestBed.defineTinyVm(vm, disk);
+        backups = dir.resolve("backups");
+        Files.createDirectories(dir.resolve("conf"));
+        Files.write(dir.resolve("conf/mvmm.conf"), List.of("uri=" + TestBed.URI, "backup_path=" + backups));
+    }
+
+    @AfterEach
+    void tearDown() {
+        TestBed.removeVm(vm, disk);
+    }
+
+    private TestBed.Run mvmm(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add(1, "--config-dir=" + dir.resolve("conf"));
+        all.add(2, "--state=" + dir.resolve("state/mvmm.db"));
+        return TestBed.run(TestBed.mvmm(all.toArray(String[]::new)), 600);
+    }
+
+    private TestBed.Run backup(String... extra) {
+        List<String> args = new ArrayList<>(List.of("backup", vm));
+        args.addAll(List.of(extra));
+        return mvmm(args.toArray(String[]::new));
+    }
+
+    private void write(int pattern, String offset, String length) {
+        TestBed.Run run = TestBed.run(List.of("qemu-io", "-f", "qcow2", "-c", "write -P " + pattern + " " + offset
+                + " " + length, disk.toString()), 60);
+        assertThat(run.status()).as(run.toString()).isZero();
+    }
+
+    /** A copy of the disk as it is now (the VM is shut off). */
+    private Path snapshot(String name) {
+        Path copy = dir.resolve(name + ".qcow2");
+        TestBed.Run run = TestBed.run(List.of("qemu-img", "convert", "-U", "-O", "qcow2", disk.toString(),
+                copy.toString()), 120);
+        assertThat(run.status()).as(run.toString()).isZero();
+        return copy;
+    }
+
+    /** Restores a chain (up to a checkpoint when given) and compares it with an expected image. */
+    private void assertRestores(Path chain, String until, Path expected) {
+        Path out = dir.resolve("restore-" + UUID.randomUUID());
+        List<String> command = new ArrayList<>(List.of("virtnbdrestore", "-i", chain.toString(), "-o", out.toString(),
+                "--noprogress"));
+        if (until != null) {
+            command.addAll(List.of("--until", until));
+        }
+        TestBed.Run restore = TestBed.run(command, 300);
+        assertThat(restore.status()).as(restore.toString()).isZero();
+        TestBed.Run compare = TestBed.run(List.of("qemu-img", "compare", out.resolve(disk.getFileName()).toString(),
+                expected.toString()), 120);
+        assertThat(compare.status()).as("restored chain " + chain.getFileName() + " until " + until + ": "
+                + compare).isZero();
+    }
+
+    private void assertOk(TestBed.Run run, String level) {
+        assertThat(run.status()).as(run.toString()).isZero();
+        assertThat(run.out()).containsPattern(vm + " +ok +" + level + " ");
+    }
+
+    private List<Path> archives() throws IOException {
+        try (Stream<Path> entries = Files.list(backups)) {
+            return entries.filter(p -> p.getFileName().toString().matches(vm.replace("-", "\\-")
+                    + "\\.\\d{8}T\\d{6}Z")).sorted().toList();
+        }
+    }
+
+    @Test
+    void full_inc_inc_across_a_restart_and_offline_inc_all_restore_bit_identical() throws Exception {
+        write(0xab, "0", "4M");
+        Path atFull = snapshot("full");
+        assertOk(backup(), "full");
+        assertThat(TestBed.domState(vm)).as("a shut-off VM stays shut off").isEqualTo("shut off");
+        assertRestores(backups.resolve(vm), null, atFull);
+
+        write(0xcd, "8M", "2M");
+        Path atOffline = snapshot("offline");
+        assertOk(backup(), "inc");
+        assertRestores(backups.resolve(vm), null, atOffline);
+
+        TestBed.checkedVirsh("start", vm);
+        assertOk(backup(), "inc");
+        TestBed.checkedVirsh("destroy", vm);
+        assertRestores(backups.resolve(vm), null, atOffline);
+
+        write(0xef, "16M", "3M");
+        Path atRestart = snapshot("restart");
+        TestBed.checkedVirsh("start", vm);
+        TestBed.checkedVirsh("destroy", vm);
+        TestBed.checkedVirsh("start", vm);
+        assertOk(backup(), "inc");
+        TestBed.checkedVirsh("destroy", vm);
+        assertRestores(backups.resolve(vm), null, atRestart);
+
+        write(0x11, "30M", "1M");
+        Path atLast = snapshot("last");
+        assertOk(backup(), "inc");
+        assertRestores(backups.resolve(vm), null, atLast);
+        assertRestores(backups.resolve(vm), "virtnbdbackup.1", atOffline);
+        assertRestores(backups.resolve(vm), "virtnbdbackup.3", atRestart);
+
+        TestBed.Run list = mvmm("backup", "list", vm);
+        assertThat(list.out()).contains("5 checkpoints [virtnbdbackup.0, virtnbdbackup.1, virtnbdbackup.2, "
+                + "virtnbdbackup.3, virtnbdbackup.4]")
+                .contains("complete");
+        TestBed.Run verify = mvmm("backup", "verify", vm);
+        assertThat(verify.status()).as(verify.toString()).isZero();
+        assertThat(verify.out()).contains(vm + ": " + vm + ": ok");
+    }
+
+    @Test
+    void a_lost_bitmap_archives_the_chain_which_stays_restorable_and_a_new_full_chain_starts() throws Exception {
+        write(0xab, "0", "4M");
+        Path atFull = snapshot("full");
+        assertOk(backup(), "full");
+        TestBed.Run removed = TestBed.run(List.of("qemu-img", "bitmap", "--remove", disk.toString(),
+                "virtnbdbackup.0"), 60);
+        assertThat(removed.status()).as(removed.toString()).isZero();
+        write(0x22, "4M", "1M");
+        Path now = snapshot("now");
+
+        TestBed.Run run = backup();
+
+        assertOk(run, "full");
+        assertThat(run.out()).contains("has bitmaps [] where the chain has [virtnbdbackup.0]");
+        assertThat(archives()).hasSize(1);
+        assertRestores(archives().get(0), null, atFull);
+        assertRestores(backups.resolve(vm), null, now);
+    }
+
+    @Test
+    void checkpoints_lost_by_libvirt_after_a_host_crash_are_survived() throws Exception {
+        write(0xab, "0", "4M");
+        assertOk(backup(), "full");
+        TestBed.checkedVirsh("checkpoint-delete", vm, "virtnbdbackup.0", "--metadata");
+        write(0x33, "2M", "1M");
+        Path now = snapshot("now");
+
+        TestBed.Run run = backup();
+
+        assertOk(run, "inc");
+        assertThat(archives()).isEmpty();
+        assertRestores(backups.resolve(vm), null, now);
+    }
+
+    @Test
+    void a_disk_added_since_the_last_backup_starts_a_new_chain() throws Exception {
+        write(0xab, "0", "4M");
+        Path atFull = snapshot("full");
+        assertOk(backup(), "full");
+        Path second = Path.of("/var/lib/libvirt/images", vm + "-b.qcow2");
+        try {
+            assertThat(TestBed.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", second.toString(), "16M"), 60)
+                    .status()).isZero();
+            TestBed.checkedVirsh("attach-disk", vm, second.toString(), "vdb", "--driver", "qemu", "--subdriver",
+                    "qcow2", "--config");
+
+            TestBed.Run run = backup();
+
+            assertOk(run, "full");
+            assertThat(run.out()).contains("its disks changed ([vda] then, [vda, vdb] now)");
+            assertRestores(archives().get(0), null, atFull);
+        } finally {
+            Files.deleteIfExists(second);
+        }
+    }
+
+    @Test
+    void a_redefined_vm_starts_a_new_chain() throws Exception {
+        write(0xab, "0", "4M");
+        assertOk(backup(), "full");
+        String xml = TestBed.checkedVirsh("dumpxml", vm).replaceAll("<uuid>[^<]*</uuid>", "");
+        Path file = dir.resolve("redefined.xml");
+        Files.writeString(file, xml);
+        TestBed.checkedVirsh("undefine", vm, "--checkpoints-metadata");
+        TestBed.checkedVirsh("define", file.toString());
+
+        TestBed.Run run = backup();
+
+        assertOk(run, "full");
+        assertThat(run.out()).contains("the VM was redefined (new UUID)");
+        assertThat(archives()).hasSize(1);
+    }
+
+    @Test
+    void a_killed_virtnbdbackup_is_reported_as_a_failure_and_the_next_run_repairs_the_chain() throws Exception {
+        write(0xab, "0", "4M");
+        Path atFull = snapshot("full");
+        assertOk(backup(), "full");
+        write(0x44, "0", "1M");
+        TestBed.checkedVirsh("start", vm);
+        Process run = new ProcessBuilder(TestBed.mvmm("backup", vm, "--config-dir=" + dir.resolve("conf"),
+                "--state=" + dir.resolve("state/mvmm.db"))).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("killed.log").toFile()).start();
+        boolean killed = false;
+        for (int i = 0; i < 600 && run.isAlive() && !killed; i++) {
+            Thread.sleep(20);
+            TestBed.Run pids = TestBed.run(List.of("pgrep", "-f", "virtnbdbackup -U " + TestBed.URI + " -d " + vm),
+                    10);
+            if (pids.status() == 0) {
+                for (String pid : pids.out().strip().split("\\s+")) {
+                    TestBed.run(List.of("kill", "-9", pid), 10);
+                }
+                killed = true;
+            }
+        }
+        assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(dir.resolve("killed.log"));
+        if (killed) {
+            assertThat(run.exitValue()).as(log).isEqualTo(1);
+            assertThat(log).contains(vm + "  failed");
+        }
+        TestBed.checkedVirsh("destroy", vm);
+        Path now = snapshot("now");
+
+        TestBed.Run next = backup();
+
+        assertThat(next.status()).as(next.toString()).isZero();
+        assertRestores(backups.resolve(vm), null, now);
+        for (Path archive : archives()) {
+            assertRestores(archive, "virtnbdbackup.0", atFull);
+        }
+    }
+
+    @Test
+    void a_full_backup_path_fails_the_backup_truthfully_and_keeps_the_chain() throws Exception {
+        write(0xab, "0", "4M");
+        Path atFull = snapshot("full");
+        assertOk(backup(), "full");
+        Path small = dir.resolve("small");
+        Files.createDirectories(small);
+        TestBed.Run mount = TestBed.run(List.of("mount", "-t", "tmpfs", "-o", "size=1M", "tmpfs", small.toString()),
+                30);
+        assertThat(mount.status()).as(mount.toString()).isZero();
+        try {
+            Files.write(dir.resolve("conf/mvmm.conf"), List.of("uri=" + TestBed.URI, "backup_path=" + small));
+
+            TestBed.Run run = backup();
+
+            assertThat(run.status()).as(run.toString()).isEqualTo(1);
+            assertThat(run.out()).contains(vm + "  failed").containsPattern("not enough space|No space left");
+            assertRestores(backups.resolve(vm), null, atFull);
+        } finally {
+            TestBed.run(List.of("umount", small.toString()), 30);
+        }
+    }
+
+    @Test
+    void check_leaves_a_vm_alone_while_it_is_being_backed_up() throws Exception {
+        write(0xab, "0", "1M");
+        TestBed.checkedVirsh("start", vm);
+        Files.write(dir.resolve("conf").resolve(vm + ".conf"), List.of("ip=127.0.0.1", "portsall=1",
+                "fail_threshold=0", "recovery_time=0"));
+        String id = TestBed.domId(vm);
+        Process backup = new ProcessBuilder(TestBed.mvmm("backup", vm, "--config-dir=" + dir.resolve("conf"),
+                "--state=" + dir.resolve("state/mvmm.db"))).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("backup.log").toFile()).start();
+        TestBed.Run check = null;
+        for (int i = 0; i < 200 && backup.isAlive(); i++) {
+            TestBed.Run attempt = mvmm("check", vm);
+            if (attempt.out().contains("busy: locked by backup")) {
+                check = attempt;
+                break;
+            }
+        }
+        assertThat(backup.waitFor(300, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(check).as("a check ran while the backup held the VM").isNotNull();
+        assertThat(check.status()).isEqualTo(75);
+        assertThat(TestBed.domId(vm)).as("not rebooted mid-backup").isEqualTo(id);
+        assertThat(Files.readString(dir.resolve("backup.log"))).contains(vm + "  ok");
+    }
+}
