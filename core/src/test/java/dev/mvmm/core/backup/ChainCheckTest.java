@@ -1,0 +1,140 @@
+package dev.mvmm.core.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The disaster table, one case each, on the pure decision. */
+class ChainCheckTest {
+
+    private static final List<String> TWO = List.of("virtnbdbackup.0", "virtnbdbackup.1");
+
+    private static ChainFolder folder(List<String> cpt, List<String> partial, List<String> data) {
+        return new ChainFolder(Path.of("/b/web"), true, cpt, true, partial, data, 1000, Instant.EPOCH);
+    }
+
+    private static ChainCheck.Findings found(ChainFolder folder, List<String> libvirt, Map<String, List<String>> bitmaps) {
+        return new ChainCheck.Findings(folder, libvirt, bitmaps, "u1", "u1", List.of("vda"), List.of("vda"));
+    }
+
+    private static final List<String> DATA = List.of("vda.full.data", "vda.inc.virtnbdbackup.1.data");
+
+    @Test
+    void no_chain_starts_one() {
+        ChainFolder none = new ChainFolder(Path.of("/b/web"), false, List.of(), false, List.of(), List.of(), 0, null);
+
+        ChainPlan plan = ChainCheck.decide(found(none, List.of(), null), false, null);
+
+        assertThat(plan).isEqualTo(new ChainPlan.NewChain(ChainPlan.Previous.NONE, false, "no chain yet"));
+    }
+
+    @Test
+    void a_consistent_chain_is_extended() {
+        assertThat(ChainCheck.decide(found(folder(TWO, List.of(), DATA), TWO, Map.of("vda", TWO)), false, null))
+                .isInstanceOf(ChainPlan.Extend.class);
+    }
+
+    @Test
+    void a_cancelled_first_full_backup_holds_nothing_and_is_deleted() {
+        ChainFolder cut = folder(List.of("virtnbdbackup.0"), List.of("vda.full.data.partial"), List.of());
+
+        ChainPlan plan = ChainCheck.decide(found(cut, List.of("virtnbdbackup.0"), null), false, null);
+
+        assertThat(plan).isInstanceOfSatisfying(ChainPlan.NewChain.class, fresh -> {
+            assertThat(fresh.previous()).isEqualTo(ChainPlan.Previous.DELETE);
+            assertThat(fresh.reason()).isEqualTo("the first full backup was cut off");
+        });
+    }
+
+    @Test
+    void a_cancelled_incremental_is_repaired() {
+        List<String> three = List.of("virtnbdbackup.0", "virtnbdbackup.1", "virtnbdbackup.2");
+        ChainFolder cut = folder(three, List.of("vda.inc.virtnbdbackup.2.data.partial"), DATA);
+
+        ChainPlan plan = ChainCheck.decide(found(cut, three, null), false, null);
+
+        assertThat(plan).isEqualTo(new ChainPlan.Repair("virtnbdbackup.2",
+                "a backup was cut off at checkpoint virtnbdbackup.2; dropping it"));
+    }
+
+    @Test
+    void a_cancelled_incremental_whose_older_bitmaps_disagree_is_archived() {
+        List<String> three = List.of("virtnbdbackup.0", "virtnbdbackup.1", "virtnbdbackup.2");
+        ChainFolder cut = folder(three, List.of("x.partial"), DATA);
+
+        ChainPlan plan = ChainCheck.decide(found(cut, three, Map.of("vda", List.of("virtnbdbackup.0"))), false, null);
+
+        assertThat(plan).isInstanceOfSatisfying(ChainPlan.NewChain.class, fresh -> {
+            assertThat(fresh.previous()).isEqualTo(ChainPlan.Previous.ARCHIVE);
+            assertThat(fresh.broken()).isTrue();
+        });
+    }
+
+    @Test
+    void checkpoints_lost_by_libvirt_are_left_to_virtnbdbackup_to_redefine() {
+        assertThat(ChainCheck.decide(found(folder(TWO, List.of(), DATA), List.of(), Map.of("vda", TWO)), false, null))
+                .isInstanceOf(ChainPlan.Extend.class);
+    }
+
+    @Test
+    void a_missing_bitmap_archives_the_chain() {
+        ChainPlan plan = ChainCheck.decide(found(folder(TWO, List.of(), DATA), TWO,
+                Map.of("vda", List.of("virtnbdbackup.0"))), false, null);
+
+        assertThat(plan).isInstanceOfSatisfying(ChainPlan.NewChain.class, fresh -> {
+            assertThat(fresh.previous()).isEqualTo(ChainPlan.Previous.ARCHIVE);
+            assertThat(fresh.reason()).contains("disk vda has bitmaps [virtnbdbackup.0]");
+        });
+    }
+
+    @Test
+    void foreign_libvirt_checkpoints_archive_the_chain() {
+        ChainPlan plan = ChainCheck.decide(found(folder(TWO, List.of(), DATA), List.of("virtnbdbackup.0",
+                "virtnbdbackup.7"), null), false, null);
+
+        assertThat(plan).isInstanceOf(ChainPlan.NewChain.class);
+        assertThat(plan.reason()).contains("libvirt's checkpoints");
+    }
+
+    @Test
+    void a_redefined_vm_archives_the_chain() {
+        ChainCheck.Findings redefined = new ChainCheck.Findings(folder(TWO, List.of(), DATA), TWO, null, "u2", "u1",
+                List.of("vda"), List.of("vda"));
+
+        assertThat(ChainCheck.decide(redefined, false, null).reason()).isEqualTo("the VM was redefined (new UUID)");
+    }
+
+    @Test
+    void an_added_disk_archives_the_chain() {
+        ChainCheck.Findings added = new ChainCheck.Findings(folder(TWO, List.of(), DATA), TWO, null, "u1", "u1",
+                List.of("vda", "vdb"), List.of("vda"));
+
+        assertThat(ChainCheck.decide(added, false, null)).isInstanceOfSatisfying(ChainPlan.NewChain.class,
+                fresh -> assertThat(fresh.broken()).isFalse());
+    }
+
+    @Test
+    void rotation_after_max_backups_per_chain() {
+        List<String> three = List.of("virtnbdbackup.0", "virtnbdbackup.1", "virtnbdbackup.2");
+
+        assertThat(ChainCheck.decide(found(folder(three, List.of(), DATA), three, null), false, 3))
+                .isInstanceOf(ChainPlan.Extend.class);
+        assertThat(ChainCheck.decide(found(folder(three, List.of(), DATA), three, null), false, 2).reason())
+                .contains("max_backups_per_chain=2");
+    }
+
+    @Test
+    void a_chain_of_copies_without_a_full_is_archived_not_deleted() {
+        ChainFolder copies = new ChainFolder(Path.of("/b/web"), true, List.of(), false, List.of(),
+                List.of("vda.copy.data"), 10, Instant.EPOCH);
+
+        ChainPlan plan = ChainCheck.decide(found(copies, List.of(), null), false, null);
+
+        assertThat(plan).isInstanceOfSatisfying(ChainPlan.NewChain.class,
+                fresh -> assertThat(fresh.previous()).isEqualTo(ChainPlan.Previous.ARCHIVE));
+    }
+}
