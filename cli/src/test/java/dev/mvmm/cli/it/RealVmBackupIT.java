@@ -311,4 +311,50 @@ class RealVmBackupIT {
         assertThat(TestBed.domId(vm)).as("not rebooted mid-backup").isEqualTo(id);
         assertThat(Files.readString(dir.resolve("backup.log"))).contains(vm + "  ok");
     }
+
+    @Test
+    void autostart_starts_a_shut_off_vm_after_its_backup() throws Exception {
+        Files.write(dir.resolve("conf").resolve(vm + ".conf"), List.of("autostart=true"));
+
+        assertOk(backup(), "full");
+
+        assertThat(TestBed.domState(vm)).isEqualTo("running");
+    }
+
+    @Test
+    void a_raw_disk_gets_a_plain_full_copy_every_time() throws Exception {
+        TestBed.removeVm(vm, disk);
+        disk = Path.of("/var/lib/libvirt/images", vm + ".raw");
+        assertThat(TestBed.run(List.of("qemu-img", "create", "-q", "-f", "raw", disk.toString(), "32M"), 60).status())
+                .isZero();
+        String xml = "<domain type='qemu'><name>" + vm + "</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+                + "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices><disk type='file' device='disk'>"
+                + "<driver name='qemu' type='raw'/><source file='" + disk + "'/><target dev='vda' bus='virtio'/>"
+                + "</disk></devices></domain>";
+        Files.writeString(dir.resolve("raw.xml"), xml);
+        TestBed.checkedVirsh("define", dir.resolve("raw.xml").toString());
+
+        TestBed.Run first = backup("-v");
+        TestBed.Run second = backup("-v");
+
+        assertThat(first.status()).as(first.toString()).isZero();
+        assertThat(first.out()).containsPattern(vm + " +ok +copy ").contains("a full copy every time");
+        assertThat(second.status()).as(second.toString()).isZero();
+        assertThat(archives()).hasSize(1);
+    }
+
+    @Test
+    void a_failed_backup_runs_the_notify_command() throws Exception {
+        Path events = dir.resolve("events");
+        Path script = dir.resolve("notify.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"$MVMM_EVENT $MVMM_VM $MVMM_SEVERITY\" >> " + events + "\n");
+        script.toFile().setExecutable(true);
+        Files.write(dir.resolve("conf/mvmm.conf"), List.of("uri=" + TestBed.URI, "backup_path=" + backups,
+                "notify_command=" + script, "virtnbdbackup_args=--no-such-option"));
+
+        TestBed.Run run = backup();
+
+        assertThat(run.status()).as(run.toString()).isEqualTo(1);
+        assertThat(Files.readString(events)).contains("backup-failure " + vm + " critical");
+    }
 }

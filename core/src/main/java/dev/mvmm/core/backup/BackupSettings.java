@@ -7,13 +7,13 @@ import java.util.List;
 
 /** The backup keys of one VM, typed. Limits are {@code null} when unset. */
 public record BackupSettings(Path backupPath, Integer maxChains, Retention.Policy keep, Integer maxBackupsPerChain,
-        List<String> virtnbdbackupArgs, boolean verify, boolean ignored) {
+        List<String> virtnbdbackupArgs, boolean verify, boolean ignored, boolean autostart) {
 
     public static BackupSettings from(Settings settings) {
         return new BackupSettings(settings.get(Keys.BACKUP_PATH), settings.get(Keys.MAX_CHAINS),
                 new Retention.Policy(settings.get(Keys.KEEP_LAST), settings.get(Keys.KEEP_DAILY),
                         settings.get(Keys.KEEP_WEEKLY), settings.get(Keys.KEEP_MONTHLY), settings.get(Keys.KEEP_YEARLY)),
                 settings.get(Keys.MAX_BACKUPS_PER_CHAIN), settings.get(Keys.VIRTNBDBACKUP_ARGS),
-                settings.get(Keys.VERIFY), settings.get(Keys.IGNORED));
+                settings.get(Keys.VERIFY), settings.get(Keys.IGNORED), settings.get(Keys.AUTOSTART));
     }
 }

@@ -84,7 +84,8 @@ public final class Backups {
         if (status.state() != PowerState.RUNNING && status.state() != PowerState.SHUT_OFF) {
             return skipped(vm, status.state().label() + ": backed up when running or shut off");
         }
-        DomainDisks domain = DomainDisks.parse(services.hypervisor().definition(vm));
+        String xml = services.hypervisor().definition(vm);
+        DomainDisks domain = DomainDisks.parse(xml);
         List<DomainDisks.Disk> disks = domain.disks().stream().filter(DomainDisks.Disk::fileBacked).toList();
         if (disks.isEmpty()) {
             return skipped(vm, "no file-backed disks");
@@ -92,6 +93,11 @@ public final class Backups {
         Map<String, Tools.ImageInfo> images = new LinkedHashMap<>();
         for (DomainDisks.Disk disk : disks) {
             images.put(disk.target(), services.tools().imageInfo(disk.file()));
+        }
+        long[] versions = services.hypervisor().versions();
+        String unsupported = IncrementalSupport.problem(versions[0], versions[1], xml);
+        if (unsupported != null) {
+            throw new BackupException(unsupported);
         }
         boolean incremental = images.values().stream().allMatch(Tools.ImageInfo::holdsBitmaps);
         Path chainDir = settings.backupPath().resolve(vm);
@@ -117,7 +123,12 @@ public final class Backups {
         }
         checkSpace(vm, settings.backupPath(), images, level);
         String chain = prepare(vm, settings, plan, folder, disks, images, running);
-        return take(vm, settings, level, chain, chainDir, folder, disks, running, plan, start);
+        VmBackup outcome = take(vm, settings, level, chain, chainDir, folder, disks, running, plan, start);
+        if (!running && settings.autostart()) {
+            services.hypervisor().start(vm);
+            Logger.tag(vm).info("started after its backup (autostart=true)");
+        }
+        return outcome;
     }
 
     private ChainCheck.Findings findings(String vm, ChainFolder folder, DomainDisks domain,

@@ -104,6 +104,10 @@ public class Tools {
     public CommandResult virtnbdbackup(String vm, String level, Path target, List<String> extra) {
         List<String> command = new ArrayList<>(List.of("virtnbdbackup", "-U", uri, "-d", vm, "-l", level, "-o",
                 target.toString(), "--noprogress"));
+        if ("copy".equals(level)) {
+            // Raw images are skipped unless asked for; a copy is how they are backed up.
+            command.add("--raw");
+        }
         command.addAll(extra);
         return ExternalCommand.run(command, Map.of(), BACKUP);
     }

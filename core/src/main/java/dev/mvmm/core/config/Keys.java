@@ -85,6 +85,8 @@ public final class Keys {
     public static final Key<Boolean> VERIFY = vm("verify", ValueType.bool(), false,
             "restore each new backup to scratch space and check it");
     public static final Key<Boolean> IGNORED = vm("ignored", ValueType.bool(), false, "never back this VM up");
+    public static final Key<Boolean> AUTOSTART = vm("autostart", ValueType.bool(), false,
+            "start the VM after its backup if it was shut off");
 
     static {
         ALIASES.put("boot_time", RECOVERY_TIME.name());

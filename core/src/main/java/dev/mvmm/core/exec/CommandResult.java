@@ -16,8 +16,17 @@ public record CommandResult(List<String> command, int exitCode, String stdout, S
             return program + " timed out";
         }
         String error = stderr.strip();
-        int newline = error.lastIndexOf('\n');
-        String lastLine = newline >= 0 ? error.substring(newline + 1) : error;
+        String lastLine = "";
+        for (String line : error.split("\n")) {
+            // Tools that log at several levels: the last error line says more than a closing info line.
+            if (line.contains("ERROR") || line.contains("error:")) {
+                lastLine = line.strip();
+            }
+        }
+        if (lastLine.isEmpty()) {
+            int newline = error.lastIndexOf('\n');
+            lastLine = newline >= 0 ? error.substring(newline + 1) : error;
+        }
         return program + " exited " + exitCode + (lastLine.isEmpty() ? "" : ": " + lastLine);
     }
 }

@@ -52,6 +52,11 @@ public interface Hypervisor extends AutoCloseable {
                 + "; backups need libvirt", null);
     }
 
+    /** libvirt's and the hypervisor's versions as {@code major * 1,000,000 + minor * 1,000 + release}. */
+    default long[] versions() {
+        return new long[] {0, 0};
+    }
+
     /** The connection URI external tools (virsh, virtnbdbackup) should use, or null if none. */
     default String uri() {
         return null;

@@ -117,6 +117,11 @@ public final class ReconnectingHypervisor implements Hypervisor {
     }
 
     @Override
+    public long[] versions() {
+        return call(Hypervisor::versions);
+    }
+
+    @Override
     public synchronized void close() {
         current.close();
     }

@@ -122,6 +122,15 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
+    public long[] versions() {
+        try {
+            return new long[] {connection.getLibVersion(), connection.getVersion()};
+        } catch (LibvirtException e) {
+            throw unavailable("read its version", e);
+        }
+    }
+
+    @Override
     public void close() {
         try {
             connection.close();
