@@ -357,4 +357,43 @@ class RealVmBackupIT {
         assertThat(run.status()).as(run.toString()).isEqualTo(1);
         assertThat(Files.readString(events)).contains("backup-failure " + vm + " critical");
     }
+
+    @Test
+    void mvmm_killed_mid_backup_loses_nothing_and_the_next_run_recovers() throws Exception {
+        write(0xab, "0", "4M");
+        assertOk(backup(), "full");
+        write(0x55, "0", "60M");
+        Process run = new ProcessBuilder(TestBed.mvmm("backup", vm, "--config-dir=" + dir.resolve("conf"),
+                "--state=" + dir.resolve("state/mvmm.db"))).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("killed.log").toFile()).start();
+        boolean started = false;
+        for (int i = 0; i < 600 && run.isAlive() && !started; i++) {
+            Thread.sleep(20);
+            started = TestBed.run(List.of("pgrep", "-f", "virtnbdbackup -U " + TestBed.URI + " -d " + vm), 10)
+                    .status() == 0;
+        }
+        assertThat(started).as("virtnbdbackup was started").isTrue();
+        run.destroyForcibly();
+        assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        TestBed.Run meanwhile = backup();
+        assertThat(meanwhile.out()).as(meanwhile.toString()).doesNotContain(vm + "  ok       full");
+        for (int i = 0; i < 600; i++) {
+            if (TestBed.run(List.of("pgrep", "-f", "virtnbdbackup -U " + TestBed.URI + " -d " + vm), 10).status()
+                    != 0) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        Path now = snapshot("now");
+        assertThat(TestBed.domState(vm)).as("left paused by the killed mvmm").isEqualTo("paused");
+
+        TestBed.Run next = backup();
+
+        assertThat(next.status()).as(next.toString()).isZero();
+        assertThat(next.err()).contains("still paused from a backup that was cut off; shutting it off again");
+        assertRestores(backups.resolve(vm), null, now);
+        assertThat(TestBed.domState(vm)).as("the VM mvmm had started paused is shut off again")
+                .isEqualTo("shut off");
+    }
 }

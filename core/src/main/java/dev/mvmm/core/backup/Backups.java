@@ -72,11 +72,18 @@ public final class Backups {
             return new VmBackup(vm, VmBackup.Result.BUSY, null, null, "busy: locked by " + holder, null, Duration.ZERO);
         }
         try (VmLock held = lock.get()) {
+            Optional<ProcessHandle> orphan = runningBackup(vm);
+            if (orphan.isPresent()) {
+                // A virtnbdbackup outlived the mvmm that started it (killed): let it finish first.
+                return new VmBackup(vm, VmBackup.Result.BUSY, null, null, "busy: virtnbdbackup (pid "
+                        + orphan.get().pid() + ") is still running for this VM", null, Duration.ZERO);
+            }
             return backupLocked(vm, settings, full, dryRun, start);
         }
     }
 
     private VmBackup backupLocked(String vm, BackupSettings settings, boolean full, boolean dryRun, Instant start) {
+        returnToShutOff(vm, settings.backupPath());
         VmStatus status = services.hypervisor().status(vm).orElse(null);
         if (status == null) {
             return skipped(vm, "not on this host");
@@ -293,6 +300,12 @@ public final class Backups {
             // Every backup of a shut-off VM runs with QEMU started paused (the guest never runs), so that it
             // gets its own checkpoint. virtnbdbackup 1.9's truly offline incremental makes none and names its
             // file after the last checkpoint, overwriting the previous incremental's data (seen here).
+            Path marker = pausedMarker(vm, settings.backupPath());
+            try {
+                Files.writeString(marker, start.toString());
+            } catch (IOException e) {
+                throw new BackupException("cannot write " + marker + ": " + e.getMessage());
+            }
             services.hypervisor().startPaused(vm);
             startedPaused = true;
         }
@@ -303,6 +316,11 @@ public final class Backups {
         } finally {
             if (startedPaused) {
                 services.hypervisor().destroy(vm);
+                try {
+                    Files.deleteIfExists(pausedMarker(vm, settings.backupPath()));
+                } catch (IOException e) {
+                    Logger.tag(vm).warn("cannot remove the paused-start marker: {}", e.getMessage());
+                }
             }
         }
         ChainFolder after = ChainFolder.read(chainDir, vm);
@@ -353,6 +371,47 @@ public final class Backups {
             return "the copy backup wrote no data";
         }
         return null;
+    }
+
+    /**
+     * The marker left while mvmm has a shut-off VM started paused for its backup: if mvmm dies
+     * then, the next run finds the VM paused and the marker, and shuts it off again.
+     */
+    private static Path pausedMarker(String vm, Path backupPath) {
+        return backupPath.resolve("." + vm + ".started-paused-by-mvmm");
+    }
+
+    private void returnToShutOff(String vm, Path backupPath) {
+        if (backupPath == null) {
+            return;
+        }
+        Path marker = pausedMarker(vm, backupPath);
+        if (!Files.exists(marker)) {
+            return;
+        }
+        VmStatus status = services.hypervisor().status(vm).orElse(null);
+        if (status != null && status.state() == PowerState.PAUSED) {
+            Logger.tag(vm).warn("VM still paused from a backup that was cut off; shutting it off again");
+            services.hypervisor().destroy(vm);
+        }
+        try {
+            Files.deleteIfExists(marker);
+        } catch (IOException e) {
+            throw new BackupException("cannot remove " + marker + ": " + e.getMessage());
+        }
+    }
+
+    /** A virtnbdbackup process working on this VM, if one runs. */
+    private static Optional<ProcessHandle> runningBackup(String vm) {
+        return ProcessHandle.allProcesses().filter(process -> {
+            List<String> arguments = process.info().arguments().map(List::of).orElse(List.of());
+            String command = process.info().command().orElse("");
+            boolean virtnbdbackup = command.endsWith("virtnbdbackup") || arguments.stream().anyMatch(
+                    argument -> argument.endsWith("/virtnbdbackup") || argument.equals("virtnbdbackup"));
+            int domain = arguments.indexOf("-d");
+            return virtnbdbackup && domain >= 0 && domain + 1 < arguments.size()
+                    && arguments.get(domain + 1).equals(vm);
+        }).findFirst();
     }
 
     /** Size and modification time of every data file already in the chain. */

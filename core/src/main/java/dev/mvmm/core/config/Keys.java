@@ -87,9 +87,14 @@ public final class Keys {
     public static final Key<Boolean> IGNORED = vm("ignored", ValueType.bool(), false, "never back this VM up");
     public static final Key<Boolean> AUTOSTART = vm("autostart", ValueType.bool(), false,
             "start the VM after its backup if it was shut off");
+    public static final Key<Boolean> RESTART_IF_REQUIRED = vm("restart_if_required", ValueType.bool(), false,
+            "allow mvmm to power-cycle the VM when a change needs it (backups never do)");
 
     static {
         ALIASES.put("boot_time", RECOVERY_TIME.name());
+        RETIRED.put("ram_limit", new RetiredKey(false,
+                "is not needed: mvmm starts a shut-off VM paused for its backup, so the guest's memory is never "
+                        + "touched; remove the line"));
         RETIRED.put("disabled_log_interval", new RetiredKey(false,
                 "is no longer used (disabled VMs are not logged periodically); remove the line"));
     }
