@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         subcommands = {BackupListCommand.class, BackupVerifyCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {" 0:every backup succeeded or was skipped on purpose",
-            " 1:at least one backup failed",
+            " 1:at least one backup or off-site copy failed",
             "64:usage error",
             "69:hypervisor unreachable",
             "74:state database unusable",
@@ -60,6 +60,9 @@ public final class BackupCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Check the chains and say what would be done; change nothing.")
     boolean dryRun;
 
+    @Option(names = "--sync-only", description = "Take no backups; bring the off-site copies (remote_path) in line.")
+    boolean syncOnly;
+
     @Override
     public Integer call() {
         try (Context context = Context.of(root.options())) {
@@ -80,7 +83,7 @@ public final class BackupCommand implements Callable<Integer> {
             BackupServices services = new BackupServices(context.hypervisor(),
                     new Tools(context.hypervisor().uri()), context.locks(), new BackupRepository(context.store()),
                     context.notifier(), context.clock(), context.sleeper());
-            List<VmBackup> outcomes = new ArrayList<>(new Backups(services).run(targets, full, dryRun));
+            List<VmBackup> outcomes = new ArrayList<>(new Backups(services).run(targets, full, dryRun, syncOnly));
             outcomes.addAll(refused);
             print(outcomes, spec.commandLine().getOut());
             return exitStatus(outcomes, !refused.isEmpty()).code();
@@ -107,12 +110,17 @@ public final class BackupCommand implements Callable<Integer> {
             out.printf("%-" + width + "s  %-7s  %-4s  %s%n", outcome.vm(), outcome.result().name().toLowerCase(),
                     outcome.level() == null ? "-" : outcome.level(), outcome.detail()
                             + (outcome.plan() == null ? "" : " (" + outcome.plan() + ")"));
+            if (outcome.sync() != null) {
+                out.printf("%-" + width + "s  %-7s  %-4s  %s%n", outcome.vm(), outcome.syncFailed() ? "failed" : "ok",
+                        "sync", outcome.sync());
+            }
         }
         long failed = outcomes.stream().filter(o -> o.result() == VmBackup.Result.FAILED).count();
         out.println(outcomes.size() + " VMs: " + outcomes.stream().filter(o -> o.result() == VmBackup.Result.OK)
                 .count() + " backed up, " + failed + " failed, " + outcomes.stream()
                 .filter(o -> o.result() == VmBackup.Result.SKIPPED || o.result() == VmBackup.Result.BUSY).count()
-                + " skipped");
+                + " skipped" + (outcomes.stream().anyMatch(VmBackup::syncFailed) ? "; "
+                + outcomes.stream().filter(VmBackup::syncFailed).count() + " off-site copies failed" : ""));
         out.flush();
     }
 
@@ -120,7 +128,7 @@ public final class BackupCommand implements Callable<Integer> {
         if (configErrors) {
             return ExitStatus.CONFIG;
         }
-        if (outcomes.stream().anyMatch(o -> o.result() == VmBackup.Result.FAILED)) {
+        if (outcomes.stream().anyMatch(o -> o.result() == VmBackup.Result.FAILED || o.syncFailed())) {
             return ExitStatus.VM_PROBLEM;
         }
         if (outcomes.stream().anyMatch(o -> o.result() == VmBackup.Result.BUSY)) {

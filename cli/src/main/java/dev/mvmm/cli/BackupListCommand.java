@@ -37,6 +37,9 @@ public final class BackupListCommand implements Callable<Integer> {
     @Parameters(paramLabel = "VM", arity = "0..*", description = "VMs (default: every VM with a backup_path).")
     List<String> vms = new ArrayList<>();
 
+    @picocli.CommandLine.Option(names = "--remote", description = "Show what the off-site copy (remote_path) holds.")
+    boolean remote;
+
     @Override
     public Integer call() {
         try (Context context = Context.of(backup.root.options())) {
@@ -49,7 +52,11 @@ public final class BackupListCommand implements Callable<Integer> {
                     out.println(vm + ": no backup_path configured");
                     continue;
                 }
-                print(out, vm, backups.backupPath());
+                if (remote) {
+                    printRemote(out, vm, backups, context);
+                } else {
+                    print(out, vm, backups.backupPath());
+                }
             }
             out.flush();
         }
@@ -90,6 +97,20 @@ public final class BackupListCommand implements Callable<Integer> {
             ChainFolder archived = ChainFolder.read(backupPath.resolve(item.name()), vm);
             out.printf("%s: archived %s (%s): %d checkpoints, %s%n", vm, item.name(), item.time(),
                     archived.checkpoints().size(), size(archived.bytes()));
+        }
+    }
+
+    private static void printRemote(PrintWriter out, String vm, BackupSettings backups, Context context) {
+        if (backups.remote() == null) {
+            out.println(vm + ": no remote_path configured");
+            return;
+        }
+        List<String> held = new dev.mvmm.core.backup.RemoteSync(backups.remote().open(), context.clock()).holdings(vm);
+        if (held.isEmpty()) {
+            out.println(vm + ": " + backups.remote().path() + " holds nothing for this VM");
+        }
+        for (String entry : held) {
+            out.println(vm + ": " + backups.remote().path() + ": " + entry);
         }
     }
 

@@ -36,11 +36,16 @@ public final class Backups {
     }
 
     public List<VmBackup> run(List<Target> targets, boolean full, boolean dryRun) {
+        return run(targets, full, dryRun, false);
+    }
+
+    /** @param syncOnly take no backups; only bring the off-site copies in line */
+    public List<VmBackup> run(List<Target> targets, boolean full, boolean dryRun, boolean syncOnly) {
         List<VmBackup> outcomes = new ArrayList<>();
         for (Target target : targets) {
             Instant start = services.clock().instant();
             try {
-                outcomes.add(backup(target, full, dryRun, start));
+                outcomes.add(backup(target, full, dryRun, syncOnly, start));
             } catch (BackupException | dev.mvmm.core.host.HypervisorException e) {
                 outcomes.add(failed(target.vm(), null, null, e.getMessage(), start));
             } catch (RuntimeException e) {
@@ -51,7 +56,7 @@ public final class Backups {
         return outcomes;
     }
 
-    private VmBackup backup(Target target, boolean full, boolean dryRun, Instant start) {
+    private VmBackup backup(Target target, boolean full, boolean dryRun, boolean syncOnly, Instant start) {
         String vm = target.vm();
         BackupSettings settings = target.settings();
         if (settings.ignored()) {
@@ -78,8 +83,37 @@ public final class Backups {
                 return new VmBackup(vm, VmBackup.Result.BUSY, null, null, "busy: virtnbdbackup (pid "
                         + orphan.get().pid() + ") is still running for this VM", null, Duration.ZERO);
             }
-            return backupLocked(vm, settings, full, dryRun, start);
+            VmBackup outcome = syncOnly ? skipped(vm, "no new backup (--sync-only)")
+                    : backupLocked(vm, settings, full, dryRun, start);
+            if (settings.remote() != null && !dryRun && (syncOnly || outcome.result() == VmBackup.Result.OK)) {
+                outcome = sync(vm, settings, outcome);
+            }
+            return outcome;
         }
+    }
+
+    /** The off-site copy: its failure is reported and retried next run; the local chain is never touched. */
+    private VmBackup sync(String vm, BackupSettings settings, VmBackup outcome) {
+        Instant start = services.clock().instant();
+        String chain = services.records().currentChain(vm);
+        try {
+            String done = new RemoteSync(settings.remote().open(), services.clock()).sync(vm, settings.backupPath(),
+                    settings.remote().maxChains());
+            services.records().backup(vm, chain, "sync", start, services.clock().instant(), null, "ok", done);
+            Logger.tag(vm).info("off-site copy: {}", done);
+            return outcome.withSync(done, false);
+        } catch (SyncException | dev.mvmm.core.exec.CommandFailure e) {
+            return syncFailed(vm, outcome, chain, start, e.getMessage());
+        } catch (RuntimeException e) {
+            return syncFailed(vm, outcome, chain, start, e.toString());
+        }
+    }
+
+    private VmBackup syncFailed(String vm, VmBackup outcome, String chain, Instant start, String why) {
+        services.records().backup(vm, chain, "sync", start, services.clock().instant(), null, "failed", why);
+        notify("sync-failure", vm, Event.Level.CRITICAL, "off-site copy failed, retried next run: " + why);
+        Logger.tag(vm).error("off-site copy failed (retried next run): {}", why);
+        return outcome.withSync("failed: " + why, true);
     }
 
     private VmBackup backupLocked(String vm, BackupSettings settings, boolean full, boolean dryRun, Instant start) {

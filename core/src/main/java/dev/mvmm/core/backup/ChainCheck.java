@@ -97,7 +97,9 @@ public final class ChainCheck {
         }
         if (found.bitmaps() != null) {
             for (Map.Entry<String, List<String>> disk : found.bitmaps().entrySet()) {
-                if (!disk.getValue().equals(chain)) {
+                // qemu-img lists bitmaps in no particular order.
+                if (!new java.util.HashSet<>(disk.getValue()).equals(new java.util.HashSet<>(chain))
+                        || disk.getValue().size() != chain.size()) {
                     return "disk " + disk.getKey() + " has bitmaps " + disk.getValue() + " where the chain has "
                             + chain;
                 }

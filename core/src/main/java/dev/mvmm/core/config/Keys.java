@@ -87,6 +87,18 @@ public final class Keys {
     public static final Key<Boolean> IGNORED = vm("ignored", ValueType.bool(), false, "never back this VM up");
     public static final Key<Boolean> AUTOSTART = vm("autostart", ValueType.bool(), false,
             "start the VM after its backup if it was shut off");
+    public static final Key<String> REMOTE_PATH = vm("remote_path", ValueType.remote(), null,
+            "off-site copy: user@host:/path (rsync over ssh) or an absolute local path (a mounted NAS)");
+    public static final Key<Integer> REMOTE_MAX_CHAINS = vm("remote_max_chains", ValueType.count(), null,
+            "archived chains kept on the remote (unset: all; 0: none)");
+    public static final Key<List<String>> RSYNC_ARGS = vm("rsync_args", ValueType.arguments(), List.of(),
+            "extra arguments for rsync");
+    public static final Key<List<String>> SSH_OPTS = vm("ssh_opts", ValueType.arguments(), List.of(),
+            "extra ssh arguments (-i KEY, -p PORT, -o Option=value)");
+    public static final Key<Integer> REMOTE_BWLIMIT = vm("remote_bwlimit", ValueType.count(), null,
+            "bandwidth limit of the off-site copy, KiB/s");
+    public static final Key<Boolean> REMOTE_CHECKSUM = vm("remote_checksum", ValueType.bool(), false,
+            "verify the off-site copy by checksums, not only names and sizes");
     public static final Key<Boolean> RESTART_IF_REQUIRED = vm("restart_if_required", ValueType.bool(), false,
             "allow mvmm to power-cycle the VM when a change needs it (backups never do)");
 

@@ -61,12 +61,13 @@ final class SettingsParser {
     }
 
     private static boolean emptyAllowed(Key<?> key) {
-        return key == Keys.PORTS_ALL || key == Keys.PORTS_ANY || key == Keys.VIRTNBDBACKUP_ARGS;
+        return key == Keys.PORTS_ALL || key == Keys.PORTS_ANY || key == Keys.VIRTNBDBACKUP_ARGS
+                || key == Keys.RSYNC_ARGS || key == Keys.SSH_OPTS;
     }
 
     /** Keys whose empty value means "no limit", overriding a value from mvmm.conf. */
     private static boolean emptyMeansUnset(Key<?> key) {
-        return key == Keys.MAX_CHAINS || key == Keys.MAX_BACKUPS_PER_CHAIN;
+        return key == Keys.MAX_CHAINS || key == Keys.MAX_BACKUPS_PER_CHAIN || key == Keys.REMOTE_MAX_CHAINS;
     }
 
     private static ConfigProblem unknown(Path file, ConfigLine line) {

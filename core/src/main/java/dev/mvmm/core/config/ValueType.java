@@ -122,6 +122,18 @@ public interface ValueType<T> {
         };
     }
 
+    /** {@code user@host:/path} or an absolute local path. */
+    static ValueType<String> remote() {
+        return text -> {
+            String value = text.strip();
+            if (value.startsWith("/") || value.matches("[A-Za-z0-9._-]+@[A-Za-z0-9.:\\[\\]-]+:/.*")) {
+                return value;
+            }
+            throw new IllegalArgumentException("'" + text + "' is neither user@host:/absolute/path nor an absolute "
+                    + "local path");
+        };
+    }
+
     static ValueType<String> host() {
         return Hosts::validate;
     }

@@ -156,7 +156,7 @@ public final class StatsRepository {
                     + " (SELECT count(*) FROM backups c WHERE c.vm = b.vm AND c.chain = b.chain AND c.result = 'ok'),"
                     + " (SELECT count(*) FROM chains h WHERE h.vm = b.vm AND h.archived_at IS NOT NULL"
                     + " AND h.deleted_at IS NULL)"
-                    + " FROM backups b WHERE b.id = (SELECT id FROM backups l WHERE l.vm = b.vm"
+                    + " FROM backups b WHERE b.id = (SELECT id FROM backups l WHERE l.vm = b.vm AND l.level <> 'sync'"
                     + " ORDER BY l.started_at DESC, l.id DESC LIMIT 1)");
                     ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {

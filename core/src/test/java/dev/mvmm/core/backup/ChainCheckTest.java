@@ -137,4 +137,13 @@ class ChainCheckTest {
         assertThat(plan).isInstanceOfSatisfying(ChainPlan.NewChain.class,
                 fresh -> assertThat(fresh.previous()).isEqualTo(ChainPlan.Previous.ARCHIVE));
     }
+
+    @Test
+    void bitmaps_in_another_order_are_still_consistent() {
+        List<String> three = List.of("virtnbdbackup.0", "virtnbdbackup.1", "virtnbdbackup.2");
+
+        assertThat(ChainCheck.decide(found(folder(three, List.of(), DATA), three, Map.of("vda",
+                List.of("virtnbdbackup.0", "virtnbdbackup.2", "virtnbdbackup.1"))), false, null))
+                .isInstanceOf(ChainPlan.Extend.class);
+    }
 }

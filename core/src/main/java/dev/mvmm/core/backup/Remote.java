@@ -1,0 +1,187 @@
+package dev.mvmm.core.backup;
+
+import dev.mvmm.core.exec.CommandResult;
+import dev.mvmm.core.exec.ExternalCommand;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where off-site copies go: {@code user@host:/path} through ssh and rsync, or a local directory (a
+ * mounted NAS) through rsync. Remote commands are built from single-quoted words, so no name or path
+ * is ever interpreted by the remote shell. ssh defaults are safe: batch mode (no prompts), host keys
+ * checked ({@code accept-new} at most), a connect timeout.
+ */
+public final class Remote {
+
+    static final List<String> SSH_DEFAULTS = List.of("-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new",
+            "-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4");
+    private static final Duration COMMAND = Duration.ofMinutes(5);
+    private static final Duration TRANSFER = Duration.ofHours(24);
+
+    private final String destination;
+    private final String login;
+    private final String path;
+    private final List<String> sshOptions;
+    private final List<String> rsyncArguments;
+
+    private Remote(String destination, String login, String path, List<String> sshOptions,
+            List<String> rsyncArguments) {
+        this.destination = destination;
+        this.login = login;
+        this.path = path;
+        this.sshOptions = sshOptions;
+        this.rsyncArguments = rsyncArguments;
+    }
+
+    /** @param bandwidthLimit KiB/s, or null */
+    public static Remote of(String destination, List<String> sshOpts, List<String> rsyncArgs, Integer bandwidthLimit,
+            boolean checksum) {
+        List<String> ssh = new ArrayList<>(SSH_DEFAULTS);
+        ssh.addAll(sshOpts);
+        List<String> rsync = new ArrayList<>(rsyncArgs);
+        if (bandwidthLimit != null && bandwidthLimit > 0) {
+            rsync.add("--bwlimit=" + bandwidthLimit);
+        }
+        if (checksum) {
+            rsync.add("--checksum");
+        }
+        if (destination.startsWith("/")) {
+            return new Remote(destination, null, destination, ssh, rsync);
+        }
+        int colon = destination.indexOf(":/");
+        return new Remote(destination, destination.substring(0, colon), destination.substring(colon + 1), ssh, rsync);
+    }
+
+    public String describe() {
+        return destination;
+    }
+
+    boolean isLocal() {
+        return login == null;
+    }
+
+    /** Runs a command in the remote directory's host; every word is quoted for the remote shell. */
+    CommandResult run(String... words) {
+        if (isLocal()) {
+            return ExternalCommand.run(List.of(words), Map.of(), COMMAND);
+        }
+        List<String> command = new ArrayList<>(List.of("ssh"));
+        command.addAll(sshOptions);
+        command.add(login);
+        command.add("--");
+        StringBuilder remote = new StringBuilder();
+        for (String word : words) {
+            remote.append(remote.length() == 0 ? "" : " ").append(quote(word));
+        }
+        command.add(remote.toString());
+        return ExternalCommand.run(command, Map.of(), COMMAND);
+    }
+
+    /** A path inside the remote directory. */
+    String at(String name) {
+        return path + "/" + name;
+    }
+
+    /** The entries of the remote directory (creating it if needed). */
+    List<String> list() {
+        CommandResult made = run("mkdir", "-p", path);
+        if (!made.succeeded()) {
+            throw new SyncException("cannot reach " + destination + ": " + made.summary());
+        }
+        CommandResult listed = run("find", path, "-mindepth", "1", "-maxdepth", "1", "-printf", "%f\\n");
+        if (!listed.succeeded()) {
+            throw new SyncException("cannot list " + destination + ": " + listed.summary());
+        }
+        List<String> names = new ArrayList<>();
+        for (String line : listed.stdout().split("\n")) {
+            if (!line.isBlank()) {
+                names.add(line.strip());
+            }
+        }
+        return names;
+    }
+
+    /** Names, sizes and times (rsync keeps them) of a remote chain's full or copy data: which chain it is. */
+    String fingerprint(String name) {
+        CommandResult found = run("find", at(name), "-maxdepth", "1", "(", "-name", "*.full.data", "-o", "-name",
+                "*.copy.data", ")", "-printf", "%f %s %Ts\\n");
+        return found.succeeded() ? sorted(found.stdout()) : "";
+    }
+
+    void move(String from, String to) {
+        CommandResult moved = run("mv", "-T", at(from), at(to));
+        if (!moved.succeeded()) {
+            throw new SyncException("cannot rename " + at(from) + " to " + to + " on " + destination + ": "
+                    + moved.summary());
+        }
+    }
+
+    void delete(String name) {
+        CommandResult removed = run("rm", "-rf", "--", at(name));
+        if (!removed.succeeded()) {
+            throw new SyncException("cannot delete " + at(name) + " on " + destination + ": " + removed.summary());
+        }
+    }
+
+    /** rsync a local directory's content into a remote directory, hard-linking unchanged files from another. */
+    CommandResult mirror(Path local, String name, String linkDest, boolean dryRun) {
+        List<String> command = new ArrayList<>(List.of("rsync", "-a", "--delete"));
+        if (dryRun) {
+            command.addAll(List.of("--dry-run", "--itemize-changes"));
+        }
+        if (linkDest != null) {
+            command.add("--link-dest=" + at(linkDest));
+        }
+        command.addAll(rsyncArguments);
+        if (!isLocal()) {
+            command.addAll(List.of("-e", shellCommand()));
+        }
+        command.add(local + "/");
+        command.add((isLocal() ? "" : login + ":") + at(name) + "/");
+        return ExternalCommand.run(command, Map.of(), TRANSFER);
+    }
+
+    private String shellCommand() {
+        StringBuilder ssh = new StringBuilder("ssh");
+        for (String option : sshOptions) {
+            ssh.append(' ').append(option.contains(" ") ? quote(option) : option);
+        }
+        return ssh.toString();
+    }
+
+    static String fingerprintOf(Path chain) {
+        StringBuilder out = new StringBuilder();
+        try (var files = java.nio.file.Files.list(chain)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".full.data") || name.endsWith(".copy.data")) {
+                    out.append(name).append(' ').append(java.nio.file.Files.size(file)).append(' ')
+                            .append(java.nio.file.Files.getLastModifiedTime(file).to(java.util.concurrent.TimeUnit.SECONDS))
+                            .append('\n');
+                }
+            }
+        } catch (java.io.IOException e) {
+            return "";
+        }
+        return sorted(out.toString());
+    }
+
+    private static String sorted(String lines) {
+        List<String> list = new ArrayList<>();
+        for (String line : lines.split("\n")) {
+            if (!line.isBlank()) {
+                list.add(line.strip());
+            }
+        }
+        list.sort(null);
+        return String.join("\n", list);
+    }
+
+    /** POSIX single quotes: the remote shell takes the word literally. */
+    static String quote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+}

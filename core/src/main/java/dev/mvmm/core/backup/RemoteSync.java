@@ -1,0 +1,136 @@
+package dev.mvmm.core.backup;
+
+import dev.mvmm.core.exec.CommandResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.tinylog.Logger;
+
+/**
+ * Keeps an exact off-site mirror of a VM's chains. The current chain is copied into a hidden
+ * {@code .<VM>.incoming} directory (unchanged files hard-linked from the previous mirror), checked
+ * against the local chain with an rsync dry run (names and sizes, checksums when asked), and only
+ * then switched into place: a cut-off transfer is never visible as {@code <VM>}. A remote mirror of
+ * a chain that was archived locally meanwhile (even while the remote was unreachable) is archived
+ * under the same name and brought up to the archive's final state. Remote retention is
+ * {@code remote_max_chains}, over whole chains only.
+ */
+public final class RemoteSync {
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final Remote remote;
+    private final Clock clock;
+
+    public RemoteSync(Remote remote, Clock clock) {
+        this.remote = remote;
+        this.clock = clock;
+    }
+
+    /** Brings the remote in line with the local chains of {@code vm}; returns what it did. */
+    public String sync(String vm, Path backupPath, Integer remoteMaxChains) {
+        List<String> names = remote.list();
+        Path current = backupPath.resolve(vm);
+        String localPrint = Files.isDirectory(current) ? Remote.fingerprintOf(current) : null;
+        List<String> archived = new ArrayList<>();
+        if (names.contains(vm)) {
+            String remotePrint = remote.fingerprint(vm);
+            if (localPrint == null || !remotePrint.equals(localPrint)) {
+                String archive = matchingArchive(backupPath, vm, remotePrint);
+                String target = archive != null ? archive : vm + "." + STAMP.format(clock.instant());
+                if (names.contains(target)) {
+                    remote.delete(vm);
+                } else {
+                    remote.move(vm, target);
+                    names.add(target);
+                }
+                names.remove(vm);
+                if (archive != null) {
+                    mirror(backupPath.resolve(archive), archive, names.contains(archive));
+                }
+                archived.add(target);
+                Logger.tag(vm).info("remote: archived the old mirror as {}", target);
+            }
+        }
+        String result = "no current chain to copy";
+        if (localPrint != null) {
+            mirror(current, vm, names.contains(vm));
+            result = "mirrored to " + remote.describe() + "/" + vm;
+        }
+        List<String> pruned = prune(vm, remote.list(), remoteMaxChains);
+        return result + (archived.isEmpty() ? "" : "; remote archived " + archived)
+                + (pruned.isEmpty() ? "" : "; remote retention deleted " + pruned);
+    }
+
+    /** Copies into a hidden directory, checks it, then switches it into place. */
+    private void mirror(Path local, String name, boolean exists) {
+        String incoming = "." + name + ".incoming";
+        remote.delete(incoming);
+        CommandResult copied = remote.mirror(local, incoming, exists ? name : null, false);
+        if (!copied.succeeded()) {
+            throw new SyncException("copying " + local + " to " + remote.describe() + " failed: " + copied.summary());
+        }
+        CommandResult check = remote.mirror(local, incoming, null, true);
+        if (!check.succeeded() || !check.stdout().isBlank()) {
+            throw new SyncException("the copy on " + remote.describe() + " differs from " + local + ": "
+                    + (check.succeeded() ? check.stdout().strip().lines().findFirst().orElse("") : check.summary()));
+        }
+        String old = "." + name + ".old";
+        if (exists) {
+            remote.delete(old);
+            remote.move(name, old);
+        }
+        remote.move(incoming, name);
+        if (exists) {
+            remote.delete(old);
+        }
+    }
+
+    private static String matchingArchive(Path backupPath, String vm, String print) {
+        if (print.isEmpty()) {
+            return null;
+        }
+        for (Retention.Item item : Archives.list(backupPath, vm)) {
+            if (Remote.fingerprintOf(backupPath.resolve(item.name())).equals(print)) {
+                return item.name();
+            }
+        }
+        return null;
+    }
+
+    private List<String> prune(String vm, List<String> names, Integer keep) {
+        List<String> removed = new ArrayList<>();
+        if (keep == null) {
+            return removed;
+        }
+        Pattern pattern = Pattern.compile(Pattern.quote(vm) + "\\.\\d{8}T\\d{6}Z");
+        List<String> archives = new ArrayList<>(names.stream().filter(n -> pattern.matcher(n).matches()).toList());
+        archives.sort(java.util.Comparator.reverseOrder());
+        for (int i = keep; i < archives.size(); i++) {
+            remote.delete(archives.get(i));
+            removed.add(archives.get(i));
+        }
+        return removed;
+    }
+
+    /** What the remote holds for a VM: its entries, for 'backup list --remote'. */
+    public List<String> holdings(String vm) {
+        Pattern pattern = Pattern.compile(Pattern.quote(vm) + "(\\.\\d{8}T\\d{6}Z)?");
+        List<String> mine = new ArrayList<>();
+        for (String name : remote.list()) {
+            if (pattern.matcher(name).matches()) {
+                CommandResult size = remote.run("du", "-sk", remote.at(name));
+                mine.add(name + " (" + (size.succeeded() ? size.stdout().split("\\s")[0] + " KiB" : "size unknown")
+                        + ")");
+            }
+        }
+        mine.sort(null);
+        return mine;
+    }
+}
