@@ -1,0 +1,195 @@
+package dev.mvmm.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Off-site copies to a real sshd on 127.0.0.1 with real rsync, from real backups of a real VM. */
+class RemoteSyncIT {
+
+    @TempDir
+    Path dir;
+
+    private String vm;
+    private Path disk;
+    private Path backups;
+    private Path remote;
+    private SshServer ssh;
+
+    @BeforeAll
+    static void bed() {
+        TestBed.require();
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        vm = "mvmm-rs-" + UUID.randomUUID().toString().substring(0, 8);
+        disk = Path.of("/var/lib/libvirt/images", vm + ".qcow2");
+        TestBed.defineTinyVm(vm, disk);
+        backups = dir.resolve("backups");
+        remote = dir.resolve("offsite");
+        ssh = new SshServer(dir.resolve("ssh"));
+        Files.createDirectories(dir.resolve("conf"));
+        configure();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        ssh.close();
+        TestBed.removeVm(vm, disk);
+    }
+
+    private void configure(String... extra) throws IOException {
+        List<String> lines = new ArrayList<>(List.of("uri=" + TestBed.URI, "backup_path=" + backups,
+                "remote_path=root@127.0.0.1:" + remote, "ssh_opts=" + ssh.sshOpts()));
+        lines.addAll(List.of(extra));
+        Files.write(dir.resolve("conf/mvmm.conf").toAbsolutePath(), lines);
+    }
+
+    private TestBed.Run backup(String... extra) {
+        List<String> args = new ArrayList<>(List.of("backup", vm, "--config-dir=" + dir.resolve("conf"),
+                "--state=" + dir.resolve("state.db")));
+        args.addAll(List.of(extra));
+        return TestBed.run(TestBed.mvmm(args.toArray(String[]::new)), 600);
+    }
+
+    private void write(int pattern, String offset, String length) {
+        TestBed.Run run = TestBed.run(List.of("qemu-io", "-f", "qcow2", "-c", "write -P " + pattern + " " + offset
+                + " " + length, disk.toString()), 60);
+        assertThat(run.status()).as(run.toString()).isZero();
+    }
+
+    private void assertRestores(Path chain, Path expected) {
+        Path out = dir.resolve("restore-" + UUID.randomUUID());
+        TestBed.Run restore = TestBed.run(List.of("virtnbdrestore", "-i", chain.toString(), "-o", out.toString(),
+                "--noprogress"), 300);
+        assertThat(restore.status()).as(restore.toString()).isZero();
+        TestBed.Run compare = TestBed.run(List.of("qemu-img", "compare", out.resolve(disk.getFileName()).toString(),
+                expected.toString()), 120);
+        assertThat(compare.status()).as(compare.toString()).isZero();
+    }
+
+    private static List<String> files(Path chain) throws IOException {
+        try (Stream<Path> walk = Files.walk(chain)) {
+            return walk.filter(Files::isRegularFile).map(p -> chain.relativize(p) + " " + p.toFile().length())
+                    .sorted().toList();
+        }
+    }
+
+    private static List<String> entries(Path directory) throws IOException {
+        try (Stream<Path> list = Files.list(directory)) {
+            return list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void full_and_incremental_are_mirrored_and_restore_bit_identical_from_the_remote() throws Exception {
+        write(0xab, "0", "4M");
+        TestBed.Run full = backup();
+        assertThat(full.status()).as(full.toString()).isZero();
+        assertThat(full.out()).contains("ok       sync  mirrored to root@127.0.0.1:" + remote + "/" + vm);
+        write(0xcd, "8M", "2M");
+
+        TestBed.Run inc = backup();
+
+        assertThat(inc.status()).as(inc.toString()).isZero();
+        assertThat(files(remote.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
+        assertThat(entries(remote)).containsExactly(vm);
+        assertRestores(remote.resolve(vm), disk);
+        TestBed.Run list = TestBed.run(TestBed.mvmm("backup", "list", "--remote", vm, "--config-dir="
+                + dir.resolve("conf"), "--state=" + dir.resolve("state.db")), 60);
+        assertThat(list.out()).contains(vm + ": root@127.0.0.1:" + remote + ": " + vm + " (");
+    }
+
+    @Test
+    void a_new_chain_replaces_the_old_one_with_no_stale_files_and_remote_retention_applies() throws Exception {
+        configure("remote_max_chains=1");
+        write(0xab, "0", "4M");
+        assertThat(backup().status()).isZero();
+        write(0x12, "1M", "1M");
+        assertThat(backup().status()).isZero();
+        write(0x13, "2M", "1M");
+        assertThat(backup("--full").status()).isZero();
+        write(0x14, "3M", "1M");
+
+        TestBed.Run third = backup("--full");
+
+        assertThat(third.status()).as(third.toString()).isZero();
+        assertThat(files(remote.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
+        List<String> remoteArchives = entries(remote).stream().filter(n -> !n.equals(vm)).toList();
+        assertThat(remoteArchives).hasSize(1);
+        String newest = entries(backups).stream().filter(n -> n.startsWith(vm + ".")).max(String::compareTo)
+                .orElseThrow();
+        assertThat(remoteArchives).containsExactly(newest);
+        assertThat(files(remote.resolve(newest))).isEqualTo(files(backups.resolve(newest)));
+    }
+
+    @Test
+    void a_remote_down_fails_only_the_sync_and_the_next_contact_catches_up() throws Exception {
+        write(0xab, "0", "4M");
+        assertThat(backup().status()).isZero();
+        ssh.stop();
+        write(0x21, "5M", "1M");
+
+        TestBed.Run down = backup("--full");
+
+        assertThat(down.status()).as(down.toString()).isEqualTo(1);
+        assertThat(down.out()).contains(vm + "  ok       full").contains(vm + "  failed   sync  failed: cannot reach");
+        assertRestores(backups.resolve(vm), disk);
+
+        ssh.start();
+        TestBed.Run back = backup("--sync-only");
+
+        assertThat(back.status()).as(back.toString()).isZero();
+        String archived = entries(backups).stream().filter(n -> n.startsWith(vm + ".")).findFirst().orElseThrow();
+        assertThat(entries(remote)).containsExactlyInAnyOrder(vm, archived);
+        assertThat(files(remote.resolve(archived))).isEqualTo(files(backups.resolve(archived)));
+        assertThat(files(remote.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
+    }
+
+    @Test
+    void a_sync_killed_mid_transfer_never_presents_a_half_chain_and_is_retried() throws Exception {
+        write(0xab, "0", "4M");
+        assertThat(backup().status()).isZero();
+        List<String> before = files(remote.resolve(vm));
+        write(0x5a, "4M", "40M");
+        configure("remote_bwlimit=2000");
+        Process run = new ProcessBuilder(TestBed.mvmm("backup", vm, "--config-dir=" + dir.resolve("conf"),
+                "--state=" + dir.resolve("state.db"))).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sync.log").toFile()).start();
+        Path incoming = remote.resolve("." + vm + ".incoming");
+        boolean transferring = false;
+        for (int i = 0; i < 1500 && run.isAlive() && !transferring; i++) {
+            Thread.sleep(20);
+            transferring = Files.isDirectory(incoming) && TestBed.run(List.of("pgrep", "-f", "rsync -a --delete"),
+                    10).status() == 0;
+        }
+        assertThat(transferring).as("the transfer was under way").isTrue();
+        TestBed.run(List.of("pkill", "-9", "-f", "rsync -a --delete"), 10);
+        assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(run.exitValue()).as(Files.readString(dir.resolve("sync.log"))).isEqualTo(1);
+        assertThat(files(remote.resolve(vm))).as("the remote still shows the last complete mirror")
+                .isEqualTo(before);
+
+        configure();
+        TestBed.Run retry = backup("--sync-only");
+
+        assertThat(retry.status()).as(retry.toString()).isZero();
+        assertThat(files(remote.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
+        assertThat(Files.exists(incoming)).isFalse();
+        assertRestores(remote.resolve(vm), disk);
+    }
+}
