@@ -89,5 +89,12 @@ public final class StatsJson {
         }
         last.put("chain_length", backup.chainLength());
         last.put("archived_chains", backup.archivedChains());
+        if (backup.lastSyncResult() == null) {
+            node.putNull("last_sync");
+        } else {
+            ObjectNode sync = node.putObject("last_sync");
+            sync.put("at", backup.lastSyncAt() == null ? null : backup.lastSyncAt().toString());
+            sync.put("result", backup.lastSyncResult());
+        }
     }
 }

@@ -128,6 +128,14 @@ public final class StatsPrometheus {
             sample("mvmm_vm_backup_chain_length", labels, backup.chainLength());
             define("mvmm_vm_backup_archived_chains", "gauge", "Archived chains kept for the VM.");
             sample("mvmm_vm_backup_archived_chains", labels, backup.archivedChains());
+            if (backup.lastSyncResult() != null) {
+                define("mvmm_vm_last_sync_success", "gauge", "1 if the last off-site copy succeeded.");
+                sample("mvmm_vm_last_sync_success", labels, "ok".equals(backup.lastSyncResult()) ? 1 : 0);
+                if (backup.lastSyncAt() != null) {
+                    define("mvmm_vm_last_sync_timestamp_seconds", "gauge", "Time of the last off-site copy.");
+                    sample("mvmm_vm_last_sync_timestamp_seconds", labels, seconds(backup.lastSyncAt()));
+                }
+            }
         }
     }
 

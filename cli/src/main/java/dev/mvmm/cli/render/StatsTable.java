@@ -76,7 +76,8 @@ public final class StatsTable {
         Instant at = backup.finishedAt() != null ? backup.finishedAt() : backup.startedAt();
         return backup.result() + " " + backup.level() + " " + Durations.format(Duration.between(at, now)) + " ago"
                 + (backup.bytes() == null ? "" : ", " + bytes(backup.bytes())) + ", chain " + backup.chainLength()
-                + ", archived " + backup.archivedChains();
+                + ", archived " + backup.archivedChains()
+                + (backup.lastSyncResult() == null ? "" : ", off-site " + backup.lastSyncResult());
     }
 
     private static String bytes(long bytes) {

@@ -149,6 +149,10 @@ class RemoteSyncIT {
         assertThat(down.out()).contains(vm + "  ok       full").contains(vm + "  failed   sync  failed: cannot reach");
         assertRestores(backups.resolve(vm), disk);
 
+        TestBed.Run stats = TestBed.run(TestBed.mvmm("stats", "--json", vm, "--config-dir=" + dir.resolve("conf"),
+                "--state=" + dir.resolve("state.db")), 60);
+        assertThat(stats.out()).contains("\"result\" : \"failed\"");
+
         ssh.start();
         TestBed.Run back = backup("--sync-only");
 
@@ -191,5 +195,19 @@ class RemoteSyncIT {
         assertThat(files(remote.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
         assertThat(Files.exists(incoming)).isFalse();
         assertRestores(remote.resolve(vm), disk);
+    }
+
+    @Test
+    void a_local_remote_path_such_as_a_mounted_nas_is_mirrored_too() throws Exception {
+        Path nas = dir.resolve("nas");
+        Files.write(dir.resolve("conf/mvmm.conf"), List.of("uri=" + TestBed.URI, "backup_path=" + backups,
+                "remote_path=" + nas));
+        write(0xab, "0", "4M");
+
+        TestBed.Run run = backup();
+
+        assertThat(run.status()).as(run.toString()).isZero();
+        assertThat(files(nas.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
+        assertRestores(nas.resolve(vm), disk);
     }
 }

@@ -7,5 +7,10 @@ import java.time.Instant;
  * {@code backups} and {@code chains} tables, which the backup command writes.
  */
 public record BackupSummary(Instant startedAt, Instant finishedAt, String level, Long bytes, String result,
-        int chainLength, int archivedChains) {
+        int chainLength, int archivedChains, Instant lastSyncAt, String lastSyncResult) {
+
+    public BackupSummary(Instant startedAt, Instant finishedAt, String level, Long bytes, String result,
+            int chainLength, int archivedChains) {
+        this(startedAt, finishedAt, level, bytes, result, chainLength, archivedChains, null, null);
+    }
 }

@@ -155,7 +155,11 @@ public final class StatsRepository {
                     + " b.finished_at, b.bytes, b.result,"
                     + " (SELECT count(*) FROM backups c WHERE c.vm = b.vm AND c.chain = b.chain AND c.result = 'ok'),"
                     + " (SELECT count(*) FROM chains h WHERE h.vm = b.vm AND h.archived_at IS NOT NULL"
-                    + " AND h.deleted_at IS NULL)"
+                    + " AND h.deleted_at IS NULL),"
+                    + " (SELECT finished_at FROM backups s WHERE s.vm = b.vm AND s.level = 'sync'"
+                    + " ORDER BY s.started_at DESC, s.id DESC LIMIT 1),"
+                    + " (SELECT result FROM backups s WHERE s.vm = b.vm AND s.level = 'sync'"
+                    + " ORDER BY s.started_at DESC, s.id DESC LIMIT 1)"
                     + " FROM backups b WHERE b.id = (SELECT id FROM backups l WHERE l.vm = b.vm AND l.level <> 'sync'"
                     + " ORDER BY l.started_at DESC, l.id DESC LIMIT 1)");
                     ResultSet rows = query.executeQuery()) {
@@ -164,8 +168,11 @@ public final class StatsRepository {
                     Instant finishedAt = rows.wasNull() ? null : Instant.ofEpochMilli(finished);
                     long bytes = rows.getLong(6);
                     Long size = rows.wasNull() ? null : bytes;
+                    long synced = rows.getLong(10);
+                    Instant syncedAt = rows.wasNull() ? null : Instant.ofEpochMilli(synced);
                     summaries.put(rows.getString(1), new BackupSummary(Instant.ofEpochMilli(rows.getLong(4)),
-                            finishedAt, rows.getString(3), size, rows.getString(7), rows.getInt(8), rows.getInt(9)));
+                            finishedAt, rows.getString(3), size, rows.getString(7), rows.getInt(8), rows.getInt(9),
+                            syncedAt, rows.getString(11)));
                 }
             }
             return summaries;
