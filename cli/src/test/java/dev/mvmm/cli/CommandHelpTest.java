@@ -25,7 +25,8 @@ class CommandHelpTest {
         List<CommandLine> commands = allCommands(root);
 
         assertThat(commands).extracting(c -> c.getCommandSpec().qualifiedName()).contains("mvmm", "mvmm check",
-                "mvmm monitor", "mvmm stats", "mvmm maintenance", "mvmm maintenance on", "mvmm maintenance off", "mvmm maintenance status",
+                "mvmm monitor", "mvmm stats", "mvmm backup", "mvmm backup list", "mvmm backup verify", "mvmm restore",
+                "mvmm maintenance", "mvmm maintenance on", "mvmm maintenance off", "mvmm maintenance status",
                 "mvmm maintenance clear");
         for (CommandLine command : commands) {
             String name = command.getCommandSpec().qualifiedName();

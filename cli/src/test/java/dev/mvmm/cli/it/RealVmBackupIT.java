@@ -396,4 +396,51 @@ class RealVmBackupIT {
         assertThat(TestBed.domState(vm)).as("the VM mvmm had started paused is shut off again")
                 .isEqualTo("shut off");
     }
+
+    @Test
+    void restore_into_a_new_directory_by_checkpoint_time_disk_and_from_the_off_site_copy() throws Exception {
+        Path nas = dir.resolve("nas");
+        Files.write(dir.resolve("conf/mvmm.conf"), List.of("uri=" + TestBed.URI, "backup_path=" + backups,
+                "remote_path=" + nas));
+        write(0xab, "0", "4M");
+        Path atFull = snapshot("full");
+        assertOk(backup(), "full");
+        Thread.sleep(1100);
+        String between = java.time.Instant.now().toString();
+        Thread.sleep(1100);
+        write(0xcd, "8M", "2M");
+        Path atInc = snapshot("inc");
+        assertOk(backup(), "inc");
+        String liveBefore = TestBed.run(List.of("sha256sum", disk.toString()), 60).out();
+
+        TestBed.Run latest = mvmm("restore", vm, "--to", dir.resolve("r-latest").toString());
+        TestBed.Run first = mvmm("restore", vm, "--checkpoint", "0", "--to", dir.resolve("r-first").toString());
+        TestBed.Run byTime = mvmm("restore", vm, "--at", between, "--to", dir.resolve("r-time").toString());
+        TestBed.Run remote = mvmm("restore", vm, "--from-remote", "--disk", "vda", "--to",
+                dir.resolve("r-remote").toString());
+
+        for (TestBed.Run run : List.of(latest, first, byTime, remote)) {
+            assertThat(run.status()).as(run.toString()).isZero();
+        }
+        assertThat(byTime.out()).contains("up to virtnbdbackup.0");
+        compare(dir.resolve("r-latest"), atInc);
+        compare(dir.resolve("r-first"), atFull);
+        compare(dir.resolve("r-time"), atFull);
+        compare(dir.resolve("r-remote"), atInc);
+        assertThat(TestBed.run(List.of("sha256sum", disk.toString()), 60).out()).as("the live disk is untouched")
+                .isEqualTo(liveBefore);
+
+        TestBed.Run missing = mvmm("restore", vm, "--checkpoint", "7", "--to", dir.resolve("r-none").toString());
+        assertThat(missing.status()).isEqualTo(1);
+        assertThat(missing.err()).contains("has no checkpoint virtnbdbackup.7");
+        TestBed.Run occupied = mvmm("restore", vm, "--to", dir.resolve("r-latest").toString());
+        assertThat(occupied.status()).isEqualTo(1);
+        assertThat(occupied.err()).contains("is not empty");
+    }
+
+    private void compare(Path restored, Path expected) {
+        TestBed.Run compare = TestBed.run(List.of("qemu-img", "compare", restored.resolve(disk.getFileName())
+                .toString(), expected.toString()), 120);
+        assertThat(compare.status()).as(restored + ": " + compare).isZero();
+    }
 }

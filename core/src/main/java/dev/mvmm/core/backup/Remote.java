@@ -144,6 +144,25 @@ public final class Remote {
         return ExternalCommand.run(command, Map.of(), TRANSFER);
     }
 
+    /** Copies a remote chain into a local directory (for a restore from the off-site copy). */
+    CommandResult fetch(String name, Path local) {
+        List<String> command = new ArrayList<>(List.of("rsync", "-a", "--delete"));
+        if (!isLocal()) {
+            command.addAll(List.of("-e", shellCommand()));
+        }
+        command.add((isLocal() ? "" : login + ":") + at(name) + "/");
+        command.add(local + "/");
+        return ExternalCommand.run(command, Map.of(), TRANSFER);
+    }
+
+    /** Public view of {@link #fetch} for the restore command. */
+    public void fetchChain(String name, Path local) {
+        CommandResult fetched = fetch(name, local);
+        if (!fetched.succeeded()) {
+            throw new SyncException("cannot fetch " + at(name) + " from " + destination + ": " + fetched.summary());
+        }
+    }
+
     private String shellCommand() {
         StringBuilder ssh = new StringBuilder("ssh");
         for (String option : sshOptions) {

@@ -114,10 +114,18 @@ public class Tools {
 
     /** Restores a chain (up to a checkpoint, when given) into a directory. */
     public CommandResult virtnbdrestore(Path chain, Path output, String until) {
+        return virtnbdrestore(chain, output, until, null);
+    }
+
+    /** As above, one disk only when {@code disk} is given. */
+    public CommandResult virtnbdrestore(Path chain, Path output, String until, String disk) {
         List<String> command = new ArrayList<>(List.of("virtnbdrestore", "-i", chain.toString(), "-o",
                 output.toString(), "--noprogress"));
         if (until != null) {
             command.addAll(List.of("--until", until));
+        }
+        if (disk != null) {
+            command.addAll(List.of("--disk", disk));
         }
         return ExternalCommand.run(command, Map.of(), BACKUP);
     }
