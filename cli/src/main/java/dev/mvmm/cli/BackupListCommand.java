@@ -73,7 +73,7 @@ public final class BackupListCommand implements Callable<Integer> {
             try (var entries = java.nio.file.Files.list(global)) {
                 entries.filter(java.nio.file.Files::isDirectory).map(p -> p.getFileName().toString())
                         .filter(name -> !name.startsWith(".") && !name.equals("restores")
-                                && !name.matches(".*\\.\\d{8}T\\d{6}Z"))
+                                && !name.matches(".*\\." + dev.mvmm.core.backup.Stamps.PATTERN))
                         .filter(name -> !names.contains(name)).forEach(names::add);
             } catch (java.io.IOException e) {
                 // Listing is best effort; the configured VMs are still shown.

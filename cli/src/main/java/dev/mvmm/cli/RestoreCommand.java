@@ -2,10 +2,12 @@ package dev.mvmm.cli;
 
 import dev.mvmm.cli.support.Context;
 import dev.mvmm.cli.support.ExitStatus;
+import dev.mvmm.cli.support.Times;
 import dev.mvmm.core.VmNames;
 import dev.mvmm.core.backup.Archives;
 import dev.mvmm.core.backup.BackupException;
 import dev.mvmm.core.backup.BackupSettings;
+import dev.mvmm.core.backup.Stamps;
 import dev.mvmm.core.backup.SyncException;
 import dev.mvmm.core.backup.Tools;
 import dev.mvmm.core.config.Configuration;
@@ -16,8 +18,6 @@ import dev.mvmm.core.restore.RestoreRequest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -39,9 +39,6 @@ import picocli.CommandLine.Spec;
         exitCodeList = {" 0:restored and checked", " 1:the restore failed (nothing is reported as restored)",
             "64:usage error", "75:the VM is busy (a backup holds it)", "78:configuration error"})
 public final class RestoreCommand implements Callable<Integer> {
-
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-            .withZone(ZoneOffset.UTC);
 
     @ParentCommand
     MvmmCommand root;
@@ -96,7 +93,7 @@ public final class RestoreCommand implements Callable<Integer> {
             }
             String chainName = chainName();
             Path target = to != null ? to : settings.backupPath().resolve("restores")
-                    .resolve(vm + "." + STAMP.format(context.clock().instant()));
+                    .resolve(vm + "." + Stamps.of(context.clock().instant()));
             Optional<VmLock> lock = context.locks().tryLock(vm, "restore");
             if (lock.isEmpty()) {
                 spec.commandLine().getErr().println("mvmm restore: " + vm + " is busy: locked by "
@@ -145,10 +142,7 @@ public final class RestoreCommand implements Callable<Integer> {
             return null;
         }
         try {
-            if (point.at.endsWith("Z") || point.at.matches(".*[+-]\\d\\d:\\d\\d$")) {
-                return java.time.OffsetDateTime.parse(point.at).toInstant();
-            }
-            return java.time.LocalDateTime.parse(point.at).atZone(java.time.ZoneId.systemDefault()).toInstant();
+            return Times.parse(point.at);
         } catch (java.time.format.DateTimeParseException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--at: '" + point.at
                     + "' is not a time; write 2026-11-21T03:00:00Z or 2026-11-21T03:00");

@@ -5,6 +5,7 @@ import dev.mvmm.cli.render.StatsPrometheus;
 import dev.mvmm.cli.render.StatsTable;
 import dev.mvmm.cli.support.Context;
 import dev.mvmm.cli.support.ExitStatus;
+import dev.mvmm.cli.support.Times;
 import dev.mvmm.core.MvmmException;
 import dev.mvmm.core.VmNames;
 import dev.mvmm.core.config.Configuration;
@@ -16,8 +17,6 @@ import dev.mvmm.core.stats.StatsRepository;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -130,13 +129,7 @@ public final class StatsCommand implements Callable<Integer> {
             return now.minus(Durations.parse(text));
         } catch (IllegalArgumentException notADuration) {
             try {
-                if (text.length() == 10) {
-                    return LocalDate.parse(text).atStartOfDay(java.time.ZoneId.systemDefault()).toInstant();
-                }
-                if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")) {
-                    return java.time.OffsetDateTime.parse(text).toInstant();
-                }
-                return LocalDateTime.parse(text).atZone(java.time.ZoneId.systemDefault()).toInstant();
+                return Times.parse(text);
             } catch (DateTimeParseException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--since: '" + text
                         + "' is neither a duration (24h, 7d, 30d) nor a date (2026-11-01) or time (2026-11-01T08:00)");

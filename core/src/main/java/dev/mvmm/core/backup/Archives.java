@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,17 +22,14 @@ import org.tinylog.Logger;
  */
 public final class Archives {
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-            .withZone(ZoneOffset.UTC);
-
     private Archives() {
     }
 
     /** Renames the current chain to its archive name; returns the new path. */
     public static Path archive(Path chain, Instant at) {
-        Path target = chain.resolveSibling(chain.getFileName() + "." + STAMP.format(at));
+        Path target = chain.resolveSibling(chain.getFileName() + "." + Stamps.of(at));
         for (int i = 1; Files.exists(target); i++) {
-            target = chain.resolveSibling(chain.getFileName() + "." + STAMP.format(at.plusSeconds(i)));
+            target = chain.resolveSibling(chain.getFileName() + "." + Stamps.of(at.plusSeconds(i)));
         }
         try {
             Files.move(chain, target);
@@ -46,7 +41,7 @@ public final class Archives {
 
     /** The VM's archived chains in {@code backupPath}. */
     public static List<Retention.Item> list(Path backupPath, String vm) {
-        Pattern pattern = Pattern.compile(Pattern.quote(vm) + "\\.(\\d{8}T\\d{6}Z)");
+        Pattern pattern = Pattern.compile(Pattern.quote(vm) + "\\.(" + Stamps.PATTERN + ")");
         List<Retention.Item> items = new ArrayList<>();
         if (!Files.isDirectory(backupPath)) {
             return items;
@@ -56,7 +51,7 @@ public final class Archives {
                 Matcher matcher = pattern.matcher(entry.getFileName().toString());
                 if (matcher.matches() && Files.isDirectory(entry)) {
                     items.add(new Retention.Item(entry.getFileName().toString(),
-                            STAMP.parse(matcher.group(1), Instant::from)));
+                            Stamps.parse(matcher.group(1))));
                 }
             }
         } catch (IOException e) {

@@ -237,7 +237,7 @@ public final class Backups {
         String chain = services.records().currentChain(vm);
         if (chain == null) {
             // A chain made before mvmm recorded chains: adopt it.
-            chain = ChainIds.of(folder.newest() == null ? services.clock().instant() : folder.newest());
+            chain = Stamps.of(folder.newest() == null ? services.clock().instant() : folder.newest());
             services.records().chainStarted(vm, chain, services.clock().instant(), folder.directory().toString());
         }
         return chain;
@@ -367,7 +367,7 @@ public final class Backups {
         }
         Instant end = services.clock().instant();
         if (chain == null) {
-            chain = ChainIds.of(start);
+            chain = Stamps.of(start);
             if (problem == null) {
                 services.records().chainStarted(vm, chain, start, chainDir.toString());
             }

@@ -4,8 +4,6 @@ import dev.mvmm.core.exec.CommandResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -21,9 +19,6 @@ import org.tinylog.Logger;
  * {@code remote_max_chains}, over whole chains only.
  */
 public final class RemoteSync {
-
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private final Remote remote;
     private final Clock clock;
@@ -43,7 +38,7 @@ public final class RemoteSync {
             String remotePrint = remote.fingerprint(vm);
             if (localPrint == null || !remotePrint.equals(localPrint)) {
                 String archive = matchingArchive(backupPath, vm, remotePrint);
-                String target = archive != null ? archive : vm + "." + STAMP.format(clock.instant());
+                String target = archive != null ? archive : vm + "." + Stamps.of(clock.instant());
                 if (names.contains(target)) {
                     remote.delete(vm);
                 } else {
@@ -109,7 +104,7 @@ public final class RemoteSync {
         if (keep == null) {
             return removed;
         }
-        Pattern pattern = Pattern.compile(Pattern.quote(vm) + "\\.\\d{8}T\\d{6}Z");
+        Pattern pattern = Pattern.compile(Pattern.quote(vm) + "\\." + Stamps.PATTERN);
         List<String> archives = new ArrayList<>(names.stream().filter(n -> pattern.matcher(n).matches()).toList());
         archives.sort(java.util.Comparator.reverseOrder());
         for (int i = keep; i < archives.size(); i++) {
@@ -121,7 +116,7 @@ public final class RemoteSync {
 
     /** What the remote holds for a VM: its entries, for 'backup list --remote'. */
     public List<String> holdings(String vm) {
-        Pattern pattern = Pattern.compile(Pattern.quote(vm) + "(\\.\\d{8}T\\d{6}Z)?");
+        Pattern pattern = Pattern.compile(Pattern.quote(vm) + "(\\." + Stamps.PATTERN + ")?");
         List<String> mine = new ArrayList<>();
         for (String name : remote.list()) {
             if (pattern.matcher(name).matches()) {

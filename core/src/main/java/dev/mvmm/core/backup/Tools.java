@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mvmm.core.exec.CommandResult;
 import dev.mvmm.core.exec.ExternalCommand;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,12 +36,7 @@ public class Tools {
 
     /** Whether a program is on the PATH. */
     public static boolean available(String program) {
-        for (String directory : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, program))) {
-                return true;
-            }
-        }
-        return false;
+        return dev.mvmm.core.exec.Programs.onPath(program);
     }
 
     public List<String> checkpoints(String vm) {

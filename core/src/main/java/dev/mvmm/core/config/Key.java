@@ -15,18 +15,30 @@ public final class Key<T> {
         VM
     }
 
+    /** What an empty value ({@code key=}) means. */
+    public enum Empty {
+        /** An error: the key needs a value. */
+        REFUSED,
+        /** The type reads the empty text (an empty list). */
+        VALUE,
+        /** No limit: overrides a value from mvmm.conf with "unset". */
+        UNSET
+    }
+
     private final String name;
     private final ValueType<T> type;
     private final T defaultValue;
     private final Scope scope;
     private final String description;
+    private final Empty empty;
 
-    Key(String name, ValueType<T> type, T defaultValue, Scope scope, String description) {
+    Key(String name, ValueType<T> type, T defaultValue, Scope scope, String description, Empty empty) {
         this.name = name;
         this.type = type;
         this.defaultValue = defaultValue;
         this.scope = scope;
         this.description = description;
+        this.empty = empty;
     }
 
     public String name() {
@@ -48,6 +60,10 @@ public final class Key<T> {
 
     public String description() {
         return description;
+    }
+
+    public Empty empty() {
+        return empty;
     }
 
     @Override

@@ -33,9 +33,9 @@ public final class Keys {
     public static final Key<String> NAME = vm("name", ValueType.text(), null, "display name used in logs");
     public static final Key<String> IP = vm("ip", ValueType.host(), null, "address probed: IPv4, IPv6 or host name");
     public static final Key<List<Integer>> PORTS_ALL = vm("portsall", ValueType.ports(), List.of(),
-            "ports that must all answer");
+            "ports that must all answer", Key.Empty.VALUE);
     public static final Key<List<Integer>> PORTS_ANY = vm("portsany", ValueType.ports(), List.of(),
-            "ports of which at least one must answer");
+            "ports of which at least one must answer", Key.Empty.VALUE);
     public static final Key<Duration> CHECK_INTERVAL = vm("check_interval", ValueType.duration(Duration.ofSeconds(1)),
             Duration.ofSeconds(60), "time between checks while healthy (monitor)");
     public static final Key<Duration> FAIL_INTERVAL = vm("fail_interval", ValueType.duration(Duration.ofSeconds(1)),
@@ -67,7 +67,7 @@ public final class Keys {
     public static final Key<java.nio.file.Path> BACKUP_PATH = vm("backup_path", ValueType.directory(), null,
             "directory holding each VM's current chain and its archived chains");
     public static final Key<Integer> MAX_CHAINS = vm("max_chains", ValueType.count(), null,
-            "archived chains kept (unset: all; 0: none)");
+            "archived chains kept (unset: all; 0: none)", Key.Empty.UNSET);
     public static final Key<Integer> KEEP_LAST = vm("keep_last", ValueType.count(), null,
             "retention: keep the last N archived chains");
     public static final Key<Integer> KEEP_DAILY = vm("keep_daily", ValueType.count(), null,
@@ -79,9 +79,9 @@ public final class Keys {
     public static final Key<Integer> KEEP_YEARLY = vm("keep_yearly", ValueType.count(), null,
             "retention: keep the newest archived chain of each of the last N years");
     public static final Key<Integer> MAX_BACKUPS_PER_CHAIN = vm("max_backups_per_chain", ValueType.count(), null,
-            "start a new chain after this many incrementals (unset or 0: never)");
+            "start a new chain after this many incrementals (unset or 0: never)", Key.Empty.UNSET);
     public static final Key<List<String>> VIRTNBDBACKUP_ARGS = vm("virtnbdbackup_args", ValueType.arguments(),
-            List.of(), "extra arguments passed to virtnbdbackup");
+            List.of(), "extra arguments passed to virtnbdbackup", Key.Empty.VALUE);
     public static final Key<Boolean> VERIFY = vm("verify", ValueType.bool(), false,
             "restore each new backup to scratch space and check it");
     public static final Key<Boolean> IGNORED = vm("ignored", ValueType.bool(), false, "never back this VM up");
@@ -90,11 +90,11 @@ public final class Keys {
     public static final Key<String> REMOTE_PATH = vm("remote_path", ValueType.remote(), null,
             "off-site copy: user@host:/path (rsync over ssh) or an absolute local path (a mounted NAS)");
     public static final Key<Integer> REMOTE_MAX_CHAINS = vm("remote_max_chains", ValueType.count(), null,
-            "archived chains kept on the remote (unset: all; 0: none)");
+            "archived chains kept on the remote (unset: all; 0: none)", Key.Empty.UNSET);
     public static final Key<List<String>> RSYNC_ARGS = vm("rsync_args", ValueType.arguments(), List.of(),
-            "extra arguments for rsync");
+            "extra arguments for rsync", Key.Empty.VALUE);
     public static final Key<List<String>> SSH_OPTS = vm("ssh_opts", ValueType.arguments(), List.of(),
-            "extra ssh arguments (-i KEY, -p PORT, -o Option=value)");
+            "extra ssh arguments (-i KEY, -p PORT, -o Option=value)", Key.Empty.VALUE);
     public static final Key<Integer> REMOTE_BWLIMIT = vm("remote_bwlimit", ValueType.count(), null,
             "bandwidth limit of the off-site copy, KiB/s");
     public static final Key<Boolean> REMOTE_CHECKSUM = vm("remote_checksum", ValueType.bool(), false,
@@ -119,11 +119,16 @@ public final class Keys {
     }
 
     private static <T> Key<T> global(String name, ValueType<T> type, T defaultValue, String description) {
-        return register(new Key<>(name, type, defaultValue, Key.Scope.GLOBAL, description));
+        return register(new Key<>(name, type, defaultValue, Key.Scope.GLOBAL, description, Key.Empty.REFUSED));
     }
 
     private static <T> Key<T> vm(String name, ValueType<T> type, T defaultValue, String description) {
-        return register(new Key<>(name, type, defaultValue, Key.Scope.VM, description));
+        return vm(name, type, defaultValue, description, Key.Empty.REFUSED);
+    }
+
+    private static <T> Key<T> vm(String name, ValueType<T> type, T defaultValue, String description,
+            Key.Empty empty) {
+        return register(new Key<>(name, type, defaultValue, Key.Scope.VM, description, empty));
     }
 
     private static <T> Key<T> register(Key<T> key) {

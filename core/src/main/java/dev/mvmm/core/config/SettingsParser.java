@@ -34,11 +34,11 @@ final class SettingsParser {
                         "can only be set in " + ConfigLoader.GLOBAL_FILE + "; move the line there"));
                 continue;
             }
-            if (line.value().isEmpty() && emptyMeansUnset(key)) {
+            if (line.value().isEmpty() && key.empty() == Key.Empty.UNSET) {
                 values.put(key, new Settings.Setting(null, file, line.line()));
                 continue;
             }
-            if (line.value().isEmpty() && !emptyAllowed(key)) {
+            if (line.value().isEmpty() && key.empty() == Key.Empty.REFUSED) {
                 problems.add(ConfigProblem.error(file, line.line(), line.key(),
                         "has no value; give one (" + key.description() + ") or remove the line"));
                 continue;
@@ -58,16 +58,6 @@ final class SettingsParser {
             values.put(key, new Settings.Setting(value, file, line.line()));
         }
         return new Parsed(new Settings(values), problems);
-    }
-
-    private static boolean emptyAllowed(Key<?> key) {
-        return key == Keys.PORTS_ALL || key == Keys.PORTS_ANY || key == Keys.VIRTNBDBACKUP_ARGS
-                || key == Keys.RSYNC_ARGS || key == Keys.SSH_OPTS;
-    }
-
-    /** Keys whose empty value means "no limit", overriding a value from mvmm.conf. */
-    private static boolean emptyMeansUnset(Key<?> key) {
-        return key == Keys.MAX_CHAINS || key == Keys.MAX_BACKUPS_PER_CHAIN || key == Keys.REMOTE_MAX_CHAINS;
     }
 
     private static ConfigProblem unknown(Path file, ConfigLine line) {

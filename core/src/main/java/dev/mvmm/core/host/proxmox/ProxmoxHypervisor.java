@@ -58,13 +58,7 @@ public final class ProxmoxHypervisor implements Hypervisor {
         if (!Files.isDirectory(Path.of("/etc/pve"))) {
             return false;
         }
-        String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin");
-        for (String directory : path.split(":")) {
-            if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, "qm"))) {
-                return true;
-            }
-        }
-        return false;
+        return dev.mvmm.core.exec.Programs.onPath("qm");
     }
 
     @Override
