@@ -293,9 +293,16 @@ class RealVmBackupIT {
         Files.write(dir.resolve("conf").resolve(vm + ".conf"), List.of("ip=127.0.0.1", "portsall=1",
                 "fail_threshold=0", "recovery_time=0"));
         String id = TestBed.domId(vm);
-        Process backup = new ProcessBuilder(TestBed.mvmm("backup", vm, "--config-dir=" + dir.resolve("conf"),
+        // The real virtnbdbackup, started 3 s late: a small disk is otherwise backed up before a check's JVM is up.
+        Path bin = Files.createDirectories(dir.resolve("slow-bin"));
+        Path slow = bin.resolve("virtnbdbackup");
+        Files.writeString(slow, "#!/bin/sh\nsleep 3\nexec /usr/bin/virtnbdbackup \"$@\"\n");
+        slow.toFile().setExecutable(true);
+        ProcessBuilder builder = new ProcessBuilder(TestBed.mvmm("backup", vm, "--config-dir=" + dir.resolve("conf"),
                 "--state=" + dir.resolve("state/mvmm.db"))).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("backup.log").toFile()).start();
+                .redirectOutput(dir.resolve("backup.log").toFile());
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process backup = builder.start();
         TestBed.Run check = null;
         for (int i = 0; i < 200 && backup.isAlive(); i++) {
             TestBed.Run attempt = mvmm("check", vm);
