@@ -2,19 +2,20 @@ package dev.mvmm.cli;
 
 import dev.mvmm.cli.support.Context;
 import dev.mvmm.cli.support.ExitStatus;
+import dev.mvmm.cli.support.Prompter;
 import dev.mvmm.cli.support.Times;
 import dev.mvmm.core.VmNames;
 import dev.mvmm.core.backup.Archives;
 import dev.mvmm.core.backup.BackupException;
+import dev.mvmm.core.backup.BackupRepository;
 import dev.mvmm.core.backup.BackupSettings;
-import dev.mvmm.core.backup.Stamps;
 import dev.mvmm.core.backup.SyncException;
 import dev.mvmm.core.backup.Tools;
 import dev.mvmm.core.config.Configuration;
 import dev.mvmm.core.config.VmConfig;
+import dev.mvmm.core.host.HypervisorException;
 import dev.mvmm.core.lock.VmLock;
-import dev.mvmm.core.restore.Restore;
-import dev.mvmm.core.restore.RestoreRequest;
+import dev.mvmm.core.restore.RestoreJob;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,15 +30,19 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code mvmm restore}: a stored chain, up to a checkpoint, into a new directory. */
+/** {@code mvmm restore}: a stored chain, up to a checkpoint, into a directory, in place, or as a new VM. */
 @Command(name = "restore",
-        description = {"Restore a VM's disks from a stored chain, up to a checkpoint, into a new directory with "
-                + "virtnbdrestore. The VM and its live disks are never touched.",
-            "The result is checked: every disk's image must exist and pass qemu-img check."},
+        description = {"Restore a VM's disks from a stored chain, up to a checkpoint, with virtnbdrestore: into a new "
+                + "directory (the default; the VM and its live disks are not touched), in place of the VM's live disks "
+                + "(--in-place), or as a new VM (--define).",
+            "Every restored image is checked with qemu-img check before it is reported as restored or used.",
+            "Run on a terminal without a VM, it asks which VM, chain, checkpoint, disks and destination."},
         mixinStandardHelpOptions = true,
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {" 0:restored and checked", " 1:the restore failed (nothing is reported as restored)",
-            "64:usage error", "75:the VM is busy (a backup holds it)", "78:configuration error"})
+        exitCodeList = {" 0:restored and checked", " 1:the restore failed (an in-place restore put the old disks "
+                + "back)", "64:usage error (also: --in-place without --yes when not on a terminal)",
+            "69:the hypervisor (libvirt) cannot be reached", "75:the VM is busy (a backup or another restore holds it)",
+            "78:configuration error"})
 public final class RestoreCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -46,7 +51,8 @@ public final class RestoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "VM", description = "The VM whose backup to restore.")
+    @Parameters(paramLabel = "VM", arity = "0..1", description = "The VM whose backup to restore (asked for on a "
+            + "terminal when left out).")
     String vm;
 
     @Option(names = "--chain", paramLabel = "ID", description = "An archived chain (its name or its time, "
@@ -69,9 +75,33 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--disk", paramLabel = "DEV", description = "Restore only this disk (vda); default: all.")
     String disk;
 
-    @Option(names = "--to", paramLabel = "DIR", description = "Directory to restore into (must be new or empty); "
-            + "default: <backup_path>/restores/<VM>.<time>.")
-    Path to;
+    @ArgGroup(exclusive = true)
+    Destination destination = new Destination();
+
+    static final class Destination {
+        @Option(names = "--to", paramLabel = "DIR", description = "Directory to restore into (must be new or "
+                + "empty); default: <backup_path>/restores/<VM>.<time>, or with --define a folder named after the "
+                + "new VM next to the original disks.")
+        Path to;
+
+        @Option(names = "--in-place", description = "Replace the VM's live disks: shut it down (hard stop after "
+                + "wait_time), keep the old images renamed, clear its checkpoints and bitmaps so the next backup "
+                + "starts a new chain, archive the old chain, and start it again if it was running. Any failure "
+                + "puts the old disks back.")
+        boolean inPlace;
+    }
+
+    @Option(names = "--define", paramLabel = "NAME", description = "Define the restored disks as a new VM NAME "
+            + "(new UUID, new MAC addresses).")
+    String define;
+
+    @Option(names = "--discard-old", description = "With --in-place: delete the old images once the VM is back "
+            + "(default: keep them as <disk>.pre-restore.<time>).")
+    boolean discardOld;
+
+    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation (required for --in-place when "
+            + "not on a terminal).")
+    boolean yes;
 
     @Option(names = "--from-remote", description = "Restore from the off-site copy (remote_path) instead of the "
             + "local chain.")
@@ -79,55 +109,94 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!VmNames.isSafe(vm)) {
+        Optional<Prompter> terminal = Prompter.onTerminal();
+        if (vm == null && terminal.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'VM' (run on "
+                    + "a terminal to be asked)");
+        }
+        if (vm != null && !VmNames.isSafe(vm)) {
             throw new CommandLine.ParameterException(spec.commandLine(), VmNames.problem(vm));
+        }
+        if (define != null && destination.inPlace) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--define and --in-place exclude each "
+                    + "other: --define makes a new VM, --in-place replaces this VM's disks");
+        }
+        if (define != null && !VmNames.isSafe(define)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--define: " + VmNames.problem(define));
+        }
+        if (discardOld && !destination.inPlace && vm != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--discard-old only applies to --in-place");
+        }
+        if (destination.inPlace && !yes && terminal.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--in-place replaces the live disks of "
+                    + vm + "; not on a terminal, so add --yes to confirm");
         }
         Instant at = parseAt();
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         try (Context context = Context.of(root.options())) {
-            Configuration configuration = context.configuration();
-            BackupSettings settings = BackupSettings.from(configuration.vm(vm).map(VmConfig::settings)
-                    .orElse(configuration.global()));
-            if (settings.backupPath() == null) {
-                throw new BackupException("no backup_path configured for " + vm);
-            }
-            String chainName = chainName();
-            Path target = to != null ? to : settings.backupPath().resolve("restores")
-                    .resolve(vm + "." + Stamps.of(context.clock().instant()));
-            Optional<VmLock> lock = context.locks().tryLock(vm, "restore");
-            if (lock.isEmpty()) {
-                spec.commandLine().getErr().println("mvmm restore: " + vm + " is busy: locked by "
-                        + context.locks().holder(vm).map(Object::toString).orElse("another mvmm process"));
-                return ExitStatus.TEMPORARY.code();
-            }
-            try (VmLock held = lock.get()) {
-                Path source = settings.backupPath().resolve(chainName);
-                Path fetched = null;
-                if (fromRemote) {
-                    if (settings.remote() == null) {
-                        throw new BackupException("no remote_path configured for " + vm);
-                    }
-                    fetched = settings.backupPath().resolve(".fetch-" + chainName + "-" + ProcessHandle.current().pid());
-                    settings.remote().open().fetchChain(chainName, fetched);
-                    source = fetched;
-                }
-                try {
-                    Restore.Result result = new Restore(new Tools(null)).run(new RestoreRequest(vm,
-                            settings.backupPath(), chainName, point.checkpoint, at, disk, target), source);
-                    out.println("restored " + vm + " from " + chainName + (fromRemote ? " (off-site copy)" : "")
-                            + " up to " + result.checkpoint() + " into " + result.directory());
-                    result.images().forEach(image -> out.println("  " + image));
-                } finally {
-                    if (fetched != null) {
-                        Archives.delete(fetched);
+            RestoreJob.Plan plan;
+            Path fetched = null;
+            try {
+                if (vm == null) {
+                    RestoreDialogue.Answers answers = new RestoreDialogue(terminal.get(), context).ask();
+                    plan = answers.plan();
+                    fetched = answers.plan().fetched();
+                } else {
+                    plan = new RestoreJob.Plan(vm, chainName(), fromRemote, point.checkpoint, at, disk, mode(),
+                            destination.to, define, discardOld, null);
+                    if (destination.inPlace && !yes && !terminal.get().confirm("Replace the live disks of " + vm
+                            + " with the backup (the VM is shut down for it)?", false)) {
+                        err.println("mvmm restore: cancelled; nothing was changed");
+                        return ExitStatus.OK.code();
                     }
                 }
+                return restore(context, plan, out, err);
+            } finally {
+                if (fetched != null) {
+                    Archives.delete(fetched);
+                }
             }
-        } catch (BackupException | SyncException e) {
-            spec.commandLine().getErr().println("mvmm restore: " + vm + ": " + e.getMessage());
+        } catch (Prompter.Aborted e) {
+            err.println("mvmm restore: " + e.getMessage());
+            return ExitStatus.OK.code();
+        }
+    }
+
+    private int restore(Context context, RestoreJob.Plan plan, PrintWriter out, PrintWriter err) {
+        Configuration configuration = context.configuration();
+        BackupSettings settings = BackupSettings.from(configuration.vm(plan.vm()).map(VmConfig::settings)
+                .orElse(configuration.global()));
+        if (settings.backupPath() == null) {
+            err.println("mvmm restore: " + plan.vm() + ": no backup_path configured; set it in "
+                    + context.configDirectory().resolve("mvmm.conf"));
             return ExitStatus.VM_PROBLEM.code();
         }
-        return ExitStatus.OK.code();
+        Optional<VmLock> lock = context.locks().tryLock(plan.vm(), "restore");
+        if (lock.isEmpty()) {
+            err.println("mvmm restore: " + plan.vm() + " is busy: locked by "
+                    + context.locks().holder(plan.vm()).map(Object::toString).orElse("another mvmm process"));
+            return ExitStatus.TEMPORARY.code();
+        }
+        try (VmLock held = lock.get()) {
+            boolean needsHost = plan.mode() != RestoreJob.Mode.DIRECTORY;
+            RestoreJob job = new RestoreJob(needsHost ? context.hypervisor() : null,
+                    new Tools(needsHost ? context.hypervisor().uri() : null),
+                    new BackupRepository(context.store()), context.notifier(), context.clock(), context.sleeper());
+            job.run(plan, settings).lines().forEach(out::println);
+            return ExitStatus.OK.code();
+        } catch (BackupException | SyncException | HypervisorException e) {
+            err.println("mvmm restore: " + plan.vm() + ": " + e.getMessage());
+            return e instanceof dev.mvmm.core.host.HypervisorUnavailableException ? ExitStatus.UNAVAILABLE.code()
+                    : ExitStatus.VM_PROBLEM.code();
+        }
+    }
+
+    private RestoreJob.Mode mode() {
+        if (destination.inPlace) {
+            return RestoreJob.Mode.IN_PLACE;
+        }
+        return define != null ? RestoreJob.Mode.DEFINE : RestoreJob.Mode.DIRECTORY;
     }
 
     private String chainName() {

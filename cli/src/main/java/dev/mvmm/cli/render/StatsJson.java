@@ -96,5 +96,12 @@ public final class StatsJson {
             sync.put("at", backup.lastSyncAt() == null ? null : backup.lastSyncAt().toString());
             sync.put("result", backup.lastSyncResult());
         }
+        if (backup.lastRestoreResult() == null) {
+            node.putNull("last_restore");
+        } else {
+            ObjectNode restore = node.putObject("last_restore");
+            restore.put("at", backup.lastRestoreAt() == null ? null : backup.lastRestoreAt().toString());
+            restore.put("result", backup.lastRestoreResult());
+        }
     }
 }

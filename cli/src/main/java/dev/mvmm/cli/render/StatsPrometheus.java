@@ -136,6 +136,14 @@ public final class StatsPrometheus {
                     sample("mvmm_vm_last_sync_timestamp_seconds", labels, seconds(backup.lastSyncAt()));
                 }
             }
+            if (backup.lastRestoreResult() != null) {
+                define("mvmm_vm_last_restore_success", "gauge", "1 if the last restore succeeded.");
+                sample("mvmm_vm_last_restore_success", labels, "ok".equals(backup.lastRestoreResult()) ? 1 : 0);
+                if (backup.lastRestoreAt() != null) {
+                    define("mvmm_vm_last_restore_timestamp_seconds", "gauge", "Time of the last restore.");
+                    sample("mvmm_vm_last_restore_timestamp_seconds", labels, seconds(backup.lastRestoreAt()));
+                }
+            }
         }
     }
 

@@ -77,7 +77,10 @@ public final class StatsTable {
         return backup.result() + " " + backup.level() + " " + Durations.format(Duration.between(at, now)) + " ago"
                 + (backup.bytes() == null ? "" : ", " + bytes(backup.bytes())) + ", chain " + backup.chainLength()
                 + ", archived " + backup.archivedChains()
-                + (backup.lastSyncResult() == null ? "" : ", off-site " + backup.lastSyncResult());
+                + (backup.lastSyncResult() == null ? "" : ", off-site " + backup.lastSyncResult())
+                + (backup.lastRestoreResult() == null ? "" : ", restore " + backup.lastRestoreResult()
+                        + (backup.lastRestoreAt() == null ? "" : " "
+                                + Durations.format(Duration.between(backup.lastRestoreAt(), now)) + " ago"));
     }
 
     private static String bytes(long bytes) {

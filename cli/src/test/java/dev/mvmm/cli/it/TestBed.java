@@ -42,11 +42,18 @@ final class TestBed {
     }
 
     static Run run(List<String> command, int timeoutSeconds) {
+        return run(command, timeoutSeconds, java.util.Map.of());
+    }
+
+    /** As above, with environment variables added (a PATH with stand-ins first, for fault injection). */
+    static Run run(List<String> command, int timeoutSeconds, java.util.Map<String, String> environment) {
         try {
             Path out = Files.createTempFile("mvmm-it", ".out");
             Path err = Files.createTempFile("mvmm-it", ".err");
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             process.getOutputStream().close();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
@@ -61,6 +68,45 @@ final class TestBed {
             return new Run(127, "", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * A directory holding a stand-in for {@code program} that runs {@code script} (sh) and is put first
+     * on the PATH; returns the PATH value to use.
+     */
+    static String pathWithStandIn(Path dir, String program, String script) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("stand-ins-" + program));
+        Path standIn = bin.resolve(program);
+        Files.writeString(standIn, "#!/bin/sh\n" + script + "\n");
+        assertThat(standIn.toFile().setExecutable(true)).isTrue();
+        return bin + ":" + System.getenv("PATH");
+    }
+
+    /** A VM with several qcow2 disks (vda, vdb, ...) and user-mode NICs; it idles in firmware like the tiny one. */
+    static void defineVm(String name, List<Path> disks, List<String> macs) {
+        String type = Files.exists(Path.of("/dev/kvm")) && kvmUsable() ? "kvm" : "qemu";
+        StringBuilder xml = new StringBuilder("<domain type='" + type + "'><name>" + name + "</name><memory unit='MiB'>"
+                + "64</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os><devices>");
+        for (int i = 0; i < disks.size(); i++) {
+            Run created = run(List.of("qemu-img", "create", "-q", "-f", "qcow2", disks.get(i).toString(), "64M"), 60);
+            assertThat(created.status()).as(created.toString()).isZero();
+            xml.append("<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='")
+                    .append(disks.get(i)).append("'/><target dev='vd").append((char) ('a' + i))
+                    .append("' bus='virtio'/></disk>");
+        }
+        for (String mac : macs) {
+            xml.append("<interface type='user'><mac address='").append(mac).append("'/><model type='virtio'/>")
+                    .append("</interface>");
+        }
+        xml.append("</devices></domain>");
+        try {
+            Path file = Files.createTempFile("mvmm-it", ".xml");
+            Files.writeString(file, xml.toString());
+            checkedVirsh("define", file.toString());
+            Files.delete(file);
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }

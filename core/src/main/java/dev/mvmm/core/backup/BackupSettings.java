@@ -3,11 +3,13 @@ package dev.mvmm.core.backup;
 import dev.mvmm.core.config.Keys;
 import dev.mvmm.core.config.Settings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /** The backup keys of one VM, typed. Limits are {@code null} when unset. */
 public record BackupSettings(Path backupPath, Integer maxChains, Retention.Policy keep, Integer maxBackupsPerChain,
-        List<String> virtnbdbackupArgs, boolean verify, boolean ignored, boolean autostart, RemoteSettings remote) {
+        List<String> virtnbdbackupArgs, boolean verify, boolean ignored, boolean autostart, RemoteSettings remote,
+        Duration waitTime) {
 
     /** The off-site copy, or null when {@code remote_path} is not set. */
     public record RemoteSettings(String path, List<String> sshOpts, List<String> rsyncArgs, Integer bandwidthLimit,
@@ -26,6 +28,7 @@ public record BackupSettings(Path backupPath, Integer maxChains, Retention.Polic
                 settings.get(Keys.VERIFY), settings.get(Keys.IGNORED), settings.get(Keys.AUTOSTART),
                 settings.get(Keys.REMOTE_PATH) == null ? null : new RemoteSettings(settings.get(Keys.REMOTE_PATH),
                         settings.get(Keys.SSH_OPTS), settings.get(Keys.RSYNC_ARGS), settings.get(Keys.REMOTE_BWLIMIT),
-                        settings.get(Keys.REMOTE_CHECKSUM), settings.get(Keys.REMOTE_MAX_CHAINS)));
+                        settings.get(Keys.REMOTE_CHECKSUM), settings.get(Keys.REMOTE_MAX_CHAINS)),
+                settings.get(Keys.WAIT_TIME) != null ? settings.get(Keys.WAIT_TIME) : settings.get(Keys.WAIT_INTERVAL));
     }
 }

@@ -86,7 +86,7 @@ public final class Remote {
     }
 
     /** The entries of the remote directory (creating it if needed). */
-    List<String> list() {
+    public List<String> list() {
         CommandResult made = run("mkdir", "-p", path);
         if (!made.succeeded()) {
             throw new SyncException("cannot reach " + destination + ": " + made.summary());

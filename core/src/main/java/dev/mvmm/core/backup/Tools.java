@@ -128,6 +128,11 @@ public class Tools {
         return run(BACKUP, "qemu-img", "check", image.toString());
     }
 
+    /** A thin copy of an image in the given format (qemu-img convert keeps holes and zero clusters sparse). */
+    public CommandResult convert(Path from, Path to, String format) {
+        return run(BACKUP, "qemu-img", "convert", "-q", "-O", format, from.toString(), to.toString());
+    }
+
     public CommandResult compare(Path a, Path b) {
         return run(BACKUP, "qemu-img", "compare", "--force-share", a.toString(), b.toString());
     }

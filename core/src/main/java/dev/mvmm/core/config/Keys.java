@@ -99,6 +99,9 @@ public final class Keys {
             "bandwidth limit of the off-site copy, KiB/s");
     public static final Key<Boolean> REMOTE_CHECKSUM = vm("remote_checksum", ValueType.bool(), false,
             "verify the off-site copy by checksums, not only names and sizes");
+    public static final Key<Duration> WAIT_TIME = vm("wait_time", ValueType.duration(Duration.ofSeconds(1)), null,
+            "wait for a graceful shutdown before a restore, patch or replicate stops the VM hard "
+                    + "(default: wait_interval)");
     public static final Key<Boolean> RESTART_IF_REQUIRED = vm("restart_if_required", ValueType.bool(), false,
             "allow mvmm to power-cycle the VM when a change needs it (backups never do)");
 

@@ -52,6 +52,21 @@ public interface Hypervisor extends AutoCloseable {
                 + "; backups need libvirt", null);
     }
 
+    /** The VM's persistent definition, without what belongs to the running instance (for clones and edits). */
+    default String inactiveDefinition(String vm) {
+        return definition(vm);
+    }
+
+    /** Defines (or redefines, by UUID) a persistent VM from its XML; returns its name. */
+    default String define(String xml) {
+        throw new HypervisorException("defining VMs is not supported by " + describe(), null);
+    }
+
+    /** Removes a shut-off VM's definition (with its NVRAM and checkpoint metadata); its disks stay. */
+    default void undefine(String vm) {
+        throw new HypervisorException("undefining VMs is not supported by " + describe(), null);
+    }
+
     /** libvirt's and the hypervisor's versions as {@code major * 1,000,000 + minor * 1,000 + release}. */
     default long[] versions() {
         return new long[] {0, 0};

@@ -112,6 +112,24 @@ public final class ReconnectingHypervisor implements Hypervisor {
     }
 
     @Override
+    public String inactiveDefinition(String vm) {
+        return call(h -> h.inactiveDefinition(vm));
+    }
+
+    @Override
+    public String define(String xml) {
+        return call(h -> h.define(xml));
+    }
+
+    @Override
+    public void undefine(String vm) {
+        call(h -> {
+            h.undefine(vm);
+            return null;
+        });
+    }
+
+    @Override
     public String uri() {
         return current().uri();
     }

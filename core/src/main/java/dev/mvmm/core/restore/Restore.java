@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.tinylog.Logger;
@@ -34,8 +36,8 @@ public final class Restore {
     public record Point(String name, Instant at) {
     }
 
-    /** The restored images. */
-    public record Result(Path directory, String checkpoint, List<Path> images) {
+    /** The restored images, by disk target ({@code vda}), in the order of the saved definition. */
+    public record Result(Path directory, String checkpoint, Map<String, Path> images) {
     }
 
     /** The checkpoints of a stored chain with their times, oldest first. */
@@ -83,7 +85,7 @@ public final class Restore {
         if (!restored.succeeded()) {
             throw new BackupException("virtnbdrestore failed: " + restored.summary());
         }
-        List<Path> images = new ArrayList<>();
+        Map<String, Path> images = new LinkedHashMap<>();
         for (DomainDisks.Disk disk : disks(chain, point)) {
             if (request.disk() != null && !request.disk().equals(disk.target())) {
                 continue;
@@ -97,7 +99,7 @@ public final class Restore {
             if (!check.succeeded()) {
                 throw new BackupException("restored image " + image + " fails qemu-img check: " + check.summary());
             }
-            images.add(image);
+            images.put(disk.target(), image);
         }
         if (images.isEmpty()) {
             throw new BackupException("no disk " + (request.disk() == null ? "" : request.disk() + " ")

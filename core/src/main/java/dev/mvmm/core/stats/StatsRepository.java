@@ -153,14 +153,20 @@ public final class StatsRepository {
             Map<String, BackupSummary> summaries = new HashMap<>();
             try (PreparedStatement query = connection.prepareStatement("SELECT b.vm, b.chain, b.level, b.started_at,"
                     + " b.finished_at, b.bytes, b.result,"
-                    + " (SELECT count(*) FROM backups c WHERE c.vm = b.vm AND c.chain = b.chain AND c.result = 'ok'),"
+                    + " (SELECT count(*) FROM backups c WHERE c.vm = b.vm AND c.chain = b.chain AND c.result = 'ok'"
+                    + " AND c.level NOT IN ('sync', 'restore')),"
                     + " (SELECT count(*) FROM chains h WHERE h.vm = b.vm AND h.archived_at IS NOT NULL"
                     + " AND h.deleted_at IS NULL),"
                     + " (SELECT finished_at FROM backups s WHERE s.vm = b.vm AND s.level = 'sync'"
                     + " ORDER BY s.started_at DESC, s.id DESC LIMIT 1),"
                     + " (SELECT result FROM backups s WHERE s.vm = b.vm AND s.level = 'sync'"
-                    + " ORDER BY s.started_at DESC, s.id DESC LIMIT 1)"
-                    + " FROM backups b WHERE b.id = (SELECT id FROM backups l WHERE l.vm = b.vm AND l.level <> 'sync'"
+                    + " ORDER BY s.started_at DESC, s.id DESC LIMIT 1),"
+                    + " (SELECT finished_at FROM backups r WHERE r.vm = b.vm AND r.level = 'restore'"
+                    + " ORDER BY r.started_at DESC, r.id DESC LIMIT 1),"
+                    + " (SELECT result FROM backups r WHERE r.vm = b.vm AND r.level = 'restore'"
+                    + " ORDER BY r.started_at DESC, r.id DESC LIMIT 1)"
+                    + " FROM backups b WHERE b.id = (SELECT id FROM backups l WHERE l.vm = b.vm"
+                    + " AND l.level NOT IN ('sync', 'restore')"
                     + " ORDER BY l.started_at DESC, l.id DESC LIMIT 1)");
                     ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
@@ -170,9 +176,11 @@ public final class StatsRepository {
                     Long size = rows.wasNull() ? null : bytes;
                     long synced = rows.getLong(10);
                     Instant syncedAt = rows.wasNull() ? null : Instant.ofEpochMilli(synced);
+                    long restored = rows.getLong(12);
+                    Instant restoredAt = rows.wasNull() ? null : Instant.ofEpochMilli(restored);
                     summaries.put(rows.getString(1), new BackupSummary(Instant.ofEpochMilli(rows.getLong(4)),
                             finishedAt, rows.getString(3), size, rows.getString(7), rows.getInt(8), rows.getInt(9),
-                            syncedAt, rows.getString(11)));
+                            syncedAt, rows.getString(11), restoredAt, rows.getString(13)));
                 }
             }
             return summaries;

@@ -18,7 +18,7 @@ class ArchivesTest {
     Path dir;
 
     private static BackupSettings settings(Integer maxChains, Retention.Policy keep) {
-        return new BackupSettings(null, maxChains, keep, null, List.of(), false, false, false, null);
+        return new BackupSettings(null, maxChains, keep, null, List.of(), false, false, false, null, null);
     }
 
     @Test

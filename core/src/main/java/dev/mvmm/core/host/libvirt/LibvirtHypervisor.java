@@ -24,6 +24,12 @@ public final class LibvirtHypervisor implements Hypervisor {
     private static final Path QEMU_RUN_DIRECTORY = Path.of("/run/libvirt/qemu");
     private static final Path PROC = Path.of("/proc");
 
+    /** virDomainXMLFlags and virDomainUndefineFlagsValues, which libvirt-java 0.5.2 does not name. */
+    private static final int XML_SECURE = 1;
+    private static final int XML_INACTIVE = 2;
+    private static final int UNDEFINE_NVRAM = 4;
+    private static final int UNDEFINE_CHECKPOINTS_METADATA = 16;
+
     private final URI uri;
     private final Connect connection;
     private final boolean localQemu;
@@ -114,6 +120,31 @@ public final class LibvirtHypervisor implements Hypervisor {
         String[] xml = new String[1];
         operate(vm, "read the definition of", domain -> xml[0] = domain.getXMLDesc(0));
         return xml[0];
+    }
+
+    @Override
+    public String inactiveDefinition(String vm) {
+        String[] xml = new String[1];
+        operate(vm, "read the definition of", domain -> xml[0] = domain.getXMLDesc(XML_INACTIVE | XML_SECURE));
+        return xml[0];
+    }
+
+    @Override
+    public String define(String xml) {
+        Domain domain = null;
+        try {
+            domain = connection.domainDefineXML(xml);
+            return domain.getName();
+        } catch (LibvirtException e) {
+            throw new HypervisorException("libvirt refused the definition: " + e.getMessage(), e);
+        } finally {
+            free(domain);
+        }
+    }
+
+    @Override
+    public void undefine(String vm) {
+        operate(vm, "undefine", domain -> domain.undefine(UNDEFINE_NVRAM | UNDEFINE_CHECKPOINTS_METADATA));
     }
 
     @Override
