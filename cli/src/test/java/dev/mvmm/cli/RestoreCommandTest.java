@@ -31,8 +31,8 @@ class RestoreCommandTest {
         CliRun run = mvmm(List.of(), "web");
 
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.err()).isEqualTo("mvmm restore: web: no backup_path configured for web"
-                + System.lineSeparator());
+        assertThat(run.err()).isEqualTo("mvmm restore: web: no backup_path configured; set it in "
+                + dir.resolve("conf/mvmm.conf") + System.lineSeparator());
     }
 
     @Test
@@ -66,5 +66,41 @@ class RestoreCommandTest {
 
         assertThat(run.status()).isEqualTo(64);
         assertThat(run.err()).contains("VM name '../etc' cannot be used");
+    }
+
+    @Test
+    void in_place_off_a_terminal_needs_yes_and_nothing_is_touched() throws IOException {
+        CliRun run = mvmm(List.of("backup_path=" + dir.resolve("b")), "web", "--in-place");
+
+        assertThat(run.status()).isEqualTo(64);
+        assertThat(run.err()).contains("--in-place replaces the live disks of web; not on a terminal, so add --yes");
+        assertThat(dir.resolve("state.db")).doesNotExist();
+    }
+
+    @Test
+    void contradictory_destinations_are_usage_errors() throws IOException {
+        List<String> conf = List.of("backup_path=" + dir.resolve("b"));
+
+        CliRun both = mvmm(conf, "web", "--in-place", "--yes", "--define", "web2");
+        CliRun toAndInPlace = mvmm(conf, "web", "--in-place", "--to", "/tmp/x");
+        CliRun discard = mvmm(conf, "web", "--discard-old");
+        CliRun badName = mvmm(conf, "web", "--define", "a/b");
+
+        assertThat(both.status()).isEqualTo(64);
+        assertThat(both.err()).contains("--define and --in-place exclude each other");
+        assertThat(toAndInPlace.status()).isEqualTo(64);
+        assertThat(toAndInPlace.err()).contains("mutually exclusive");
+        assertThat(discard.status()).isEqualTo(64);
+        assertThat(discard.err()).contains("--discard-old only applies to --in-place");
+        assertThat(badName.status()).isEqualTo(64);
+        assertThat(badName.err()).contains("--define: VM name 'a/b' cannot be used");
+    }
+
+    @Test
+    void without_a_vm_off_a_terminal_it_never_prompts() throws IOException {
+        CliRun run = mvmm(List.of("backup_path=" + dir.resolve("b")));
+
+        assertThat(run.status()).isEqualTo(64);
+        assertThat(run.err()).contains("Missing required parameter: 'VM' (run on a terminal to be asked)");
     }
 }

@@ -116,7 +116,8 @@ class StatisticsTest {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO backups (vm, chain, level,"
                     + " started_at, finished_at, bytes, result) VALUES (?,?,?,?,?,?,?)")) {
                 Object[][] rows = {{"web", "c2", "full", 10L, 20L, 1000L, "ok"}, {"web", "c2", "inc", 30L, 40L, 50L, "ok"},
-                    {"web", "c2", "inc", 50L, 60L, null, "failed"}};
+                    {"web", "c2", "inc", 50L, 60L, null, "failed"}, {"web", "c2", "sync", 61L, 62L, null, "ok"},
+                    {"web", "c2", "restore", 70L, 80L, null, "ok"}};
                 for (Object[] row : rows) {
                     for (int i = 0; i < row.length; i++) {
                         insert.setObject(i + 1, row[i] instanceof Long ? now.minusSeconds(100 - (Long) row[i])
@@ -145,6 +146,9 @@ class StatisticsTest {
         assertThat(backup.chainLength()).isEqualTo(2);
         assertThat(backup.archivedChains()).isEqualTo(1);
         assertThat(backup.finishedAt()).isEqualTo(Instant.ofEpochMilli(now.minusSeconds(40).toEpochMilli()));
+        assertThat(backup.lastSyncResult()).isEqualTo("ok");
+        assertThat(backup.lastRestoreResult()).isEqualTo("ok");
+        assertThat(backup.lastRestoreAt()).isEqualTo(Instant.ofEpochMilli(now.minusSeconds(20).toEpochMilli()));
     }
 
     @Test
