@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         description = "Keeps the VMs of a libvirt/KVM or Proxmox host alive: health checks with automatic "
                 + "reboot, maintenance mode, a loop guard, and availability statistics.",
         subcommands = {CheckCommand.class, MonitorCommand.class, MaintenanceCommand.class, StatsCommand.class,
-            BackupCommand.class, RestoreCommand.class},
+            BackupCommand.class, RestoreCommand.class, PatchCommand.class, ReplicateCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:success",

@@ -36,6 +36,10 @@ final class SshServer implements AutoCloseable {
         start();
     }
 
+    int port() {
+        return port;
+    }
+
     /** ssh_opts for mvmm: the test key, the port, a known_hosts file of the test's own. */
     String sshOpts() {
         return "-i " + dir.resolve("client") + " -p " + port + " -o UserKnownHostsFile=" + dir.resolve("known_hosts");

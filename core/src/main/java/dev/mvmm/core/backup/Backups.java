@@ -136,7 +136,7 @@ public final class Backups {
             images.put(disk.target(), services.tools().imageInfo(disk.file()));
         }
         long[] versions = services.hypervisor().versions();
-        String unsupported = IncrementalSupport.problem(versions[0], versions[1], xml);
+        String unsupported = IncrementalSupport.problem(versions[0], versions[1], vm, xml);
         if (unsupported != null) {
             throw new BackupException(unsupported);
         }

@@ -13,23 +13,27 @@ public final class IncrementalSupport {
     private IncrementalSupport() {
     }
 
-    /** Null when incremental backups work; otherwise why not and what to do. */
-    public static String problem(long libvirtVersion, long qemuVersion, String domainXml) {
-        if (libvirtVersion >= LIBVIRT_BUILT_IN && qemuVersion >= QEMU_BUILT_IN) {
-            return null;
-        }
-        if (libvirtVersion == 0 && qemuVersion == 0) {
-            return null;
-        }
-        if (domainXml.contains("incremental-backup")) {
+    /** Whether these versions take incremental backups without the capability being declared. */
+    public static boolean builtIn(long libvirtVersion, long qemuVersion) {
+        return libvirtVersion >= LIBVIRT_BUILT_IN && qemuVersion >= QEMU_BUILT_IN
+                || libvirtVersion == 0 && qemuVersion == 0;
+    }
+
+    /**
+     * Null when incremental backups work; otherwise why not and what to do. {@code domainXml} is the
+     * definition the VM runs with (the live one when it runs): the capability counts only there.
+     */
+    public static String problem(long libvirtVersion, long qemuVersion, String vm, String domainXml) {
+        if (builtIn(libvirtVersion, qemuVersion)
+                || dev.mvmm.core.domain.DomainXml.parse(domainXml).declaresIncrementalBackup()) {
             return null;
         }
         return "libvirt " + format(libvirtVersion) + " with QEMU " + format(qemuVersion)
-                + " needs the domain to declare <qemu:add capability='incremental-backup'/> (and a power cycle) "
-                + "before incremental backups work; add it with virsh edit";
+                + " needs the domain to declare <qemu:add capability='incremental-backup'/> before incremental "
+                + "backups work; run 'mvmm patch --restart " + vm + "'";
     }
 
-    static String format(long version) {
+    public static String format(long version) {
         return version / 1_000_000 + "." + version / 1_000 % 1_000 + "." + version % 1_000;
     }
 }

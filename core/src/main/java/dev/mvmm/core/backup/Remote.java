@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class Remote {
 
-    static final List<String> SSH_DEFAULTS = List.of("-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new",
+    public static final List<String> SSH_DEFAULTS = List.of("-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new",
             "-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4");
     private static final Duration COMMAND = Duration.ofMinutes(5);
     private static final Duration TRANSFER = Duration.ofHours(24);
@@ -200,7 +200,7 @@ public final class Remote {
     }
 
     /** POSIX single quotes: the remote shell takes the word literally. */
-    static String quote(String word) {
+    public static String quote(String word) {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 }

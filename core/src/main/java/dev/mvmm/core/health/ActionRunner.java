@@ -22,7 +22,7 @@ import org.tinylog.Logger;
 final class ActionRunner {
 
     /** Actions the loop guard counts: the ones that disturb the guest. */
-    static final List<String> LOOP_GUARDED = List.of("reboot", "reset");
+    static final List<String> LOOP_GUARDED = LoopGuard.GUARDED;
 
     /** A reboot younger than this (beyond wait_interval) may still have a guest shutting down. */
     private static final Duration RESUME_MARGIN = Duration.ofSeconds(30);

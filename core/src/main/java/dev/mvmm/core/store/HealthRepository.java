@@ -98,6 +98,22 @@ public final class HealthRepository {
         });
     }
 
+    /** Records an action taken outside a health check (a power cycle by patch), for the loop guard and stats. */
+    public void recordAction(String vm, Instant at, String action, String result, String detail) {
+        store.transaction("record action", connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "INSERT INTO actions (vm, at, action, result, detail) VALUES (?,?,?,?,?)")) {
+                statement.setString(1, vm);
+                statement.setLong(2, at.toEpochMilli());
+                statement.setString(3, action);
+                statement.setString(4, result);
+                statement.setString(5, detail);
+                statement.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     /** Sets the result of an action recorded by {@link #beginAction}. */
     public void finishAction(long id, String result, String detail) {
         store.transaction("record action result", connection -> {

@@ -1,0 +1,75 @@
+package dev.mvmm.core.replicate;
+
+import dev.mvmm.core.backup.BackupException;
+import dev.mvmm.core.exec.CommandResult;
+import dev.mvmm.core.exec.ExternalCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.tinylog.Logger;
+
+/** Clones on this host: qemu-img convert straight from the source, qemu-img compare afterwards. */
+public final class LocalFiles implements TargetFiles {
+
+    static final Duration COPY = Duration.ofHours(24);
+
+    @Override
+    public String describe() {
+        return "this host";
+    }
+
+    @Override
+    public boolean exists(String path) {
+        return Files.exists(Path.of(path), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public String makeDirectories(String directory) {
+        Path path = Path.of(directory);
+        Path top = null;
+        for (Path p = path; p != null && !Files.exists(p); p = p.getParent()) {
+            top = p;
+        }
+        try {
+            Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new BackupException("cannot create " + directory + ": " + e.getMessage());
+        }
+        return top == null ? null : top.toString();
+    }
+
+    @Override
+    public void copyImage(Path source, String format, String target) {
+        run("copy " + source + " to " + target, "qemu-img", "convert", "-q", "-U", "-O", format, source.toString(),
+                target);
+        CommandResult compare = ExternalCommand.run(List.of("qemu-img", "compare", "-U", source.toString(), target),
+                Map.of(), COPY);
+        if (compare.exitCode() != 0) {
+            throw new BackupException("the copy " + target + " differs from " + source + ": " + compare.summary());
+        }
+    }
+
+    @Override
+    public void copy(Path source, String target) {
+        run("copy " + source + " to " + target, "cp", "-a", "--", source.toString(), target);
+    }
+
+    @Override
+    public boolean delete(String path) {
+        CommandResult removed = ExternalCommand.run(List.of("rm", "-rf", "--", path), Map.of(), Duration.ofMinutes(5));
+        if (!removed.succeeded()) {
+            Logger.warn("could not remove {}: {}", path, removed.summary());
+        }
+        return removed.succeeded();
+    }
+
+    static void run(String what, String... command) {
+        CommandResult result = ExternalCommand.run(List.of(command), Map.of(), COPY);
+        if (!result.succeeded()) {
+            throw new BackupException("cannot " + what + ": " + result.summary());
+        }
+    }
+}
