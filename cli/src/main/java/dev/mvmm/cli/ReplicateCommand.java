@@ -125,8 +125,10 @@ public final class ReplicateCommand implements Callable<Integer> {
                     Hypervisor here = context.hypervisor();
                     Hypervisor there = target == null ? here : LibvirtHypervisor.connect(target);
                     try {
-                        TargetFiles files = target == null || target.getHost() == null ? new LocalFiles()
-                                : SshFiles.of(target, configuration.global().get(Keys.SSH_OPTS));
+                        // Progress meters only for a person watching: never into logs or pipes.
+                        java.io.OutputStream meter = System.console() != null ? System.out : null;
+                        TargetFiles files = target == null || target.getHost() == null ? new LocalFiles(meter)
+                                : SshFiles.of(target, configuration.global().get(Keys.SSH_OPTS), meter);
                         Replicate.Outcome outcome = new Replicate(here, there, files, context.clock(),
                                 context.sleeper(), line -> {
                                     out.println(line);

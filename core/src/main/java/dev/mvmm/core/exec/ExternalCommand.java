@@ -24,6 +24,15 @@ public final class ExternalCommand {
     }
 
     public static CommandResult run(List<String> command, Map<String, String> extraEnvironment, Duration timeout) {
+        return run(command, extraEnvironment, timeout, null);
+    }
+
+    /**
+     * As above; the command's standard output is also passed on to {@code live} as it comes (progress
+     * meters shown on a terminal), or not when {@code live} is null.
+     */
+    public static CommandResult run(List<String> command, Map<String, String> extraEnvironment, Duration timeout,
+            java.io.OutputStream live) {
         CommandLine line = new CommandLine(command.get(0));
         for (String argument : command.subList(1, command.size())) {
             line.addArgument(argument, false);
@@ -32,7 +41,7 @@ public final class ExternalCommand {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
         DefaultExecutor executor = DefaultExecutor.builder().get();
-        executor.setStreamHandler(new PumpStreamHandler(out, err));
+        executor.setStreamHandler(new PumpStreamHandler(live == null ? out : new Tee(out, live), err));
         executor.setWatchdog(watchdog);
         executor.setExitValues(null);
         Map<String, String> environment = new HashMap<>(System.getenv());
@@ -48,5 +57,29 @@ public final class ExternalCommand {
         }
         return new CommandResult(command, watchdog.killedProcess() ? -1 : exitCode,
                 out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), watchdog.killedProcess());
+    }
+
+    /** Writes to the captured output and to a live view. */
+    private static final class Tee extends java.io.OutputStream {
+        private final java.io.OutputStream first;
+        private final java.io.OutputStream second;
+
+        Tee(java.io.OutputStream first, java.io.OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            first.write(bytes, offset, length);
+            second.write(bytes, offset, length);
+            second.flush();
+        }
     }
 }

@@ -16,6 +16,13 @@ public final class LocalFiles implements TargetFiles {
 
     static final Duration COPY = Duration.ofHours(24);
 
+    private final java.io.OutputStream progress;
+
+    /** @param progress where qemu-img's progress meter goes (a terminal), or null for none */
+    public LocalFiles(java.io.OutputStream progress) {
+        this.progress = progress;
+    }
+
     @Override
     public String describe() {
         return "this host";
@@ -43,8 +50,7 @@ public final class LocalFiles implements TargetFiles {
 
     @Override
     public void copyImage(Path source, String format, String target) {
-        run("copy " + source + " to " + target, "qemu-img", "convert", "-q", "-U", "-O", format, source.toString(),
-                target);
+        convert(source, format, target, progress);
         CommandResult compare = ExternalCommand.run(List.of("qemu-img", "compare", "-U", source.toString(), target),
                 Map.of(), COPY);
         if (compare.exitCode() != 0) {
@@ -64,6 +70,16 @@ public final class LocalFiles implements TargetFiles {
             Logger.warn("could not remove {}: {}", path, removed.summary());
         }
         return removed.succeeded();
+    }
+
+    /** A thin copy with qemu-img convert; its progress meter goes to {@code progress} when there is one. */
+    static void convert(Path source, String format, String target, java.io.OutputStream progress) {
+        List<String> command = List.of("qemu-img", "convert", progress == null ? "-q" : "-p", "-U", "-O", format,
+                source.toString(), target);
+        CommandResult result = ExternalCommand.run(command, Map.of(), COPY, progress);
+        if (!result.succeeded()) {
+            throw new BackupException("cannot copy " + source + " to " + target + ": " + result.summary());
+        }
     }
 
     static void run(String what, String... command) {

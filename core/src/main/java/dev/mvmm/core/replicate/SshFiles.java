@@ -24,13 +24,16 @@ public final class SshFiles implements TargetFiles {
 
     private final String login;
     private final List<String> ssh;
+    private final java.io.OutputStream progress;
 
-    private SshFiles(String login, List<String> ssh) {
+    private SshFiles(String login, List<String> ssh, java.io.OutputStream progress) {
         this.login = login;
         this.ssh = ssh;
+        this.progress = progress;
     }
 
-    public static SshFiles of(URI uri, List<String> sshOpts) {
+    /** @param progress where progress meters go (a terminal), or null for none */
+    public static SshFiles of(URI uri, List<String> sshOpts, java.io.OutputStream progress) {
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("--to " + uri + " names no host");
         }
@@ -47,7 +50,7 @@ public final class SshFiles implements TargetFiles {
         }
         ssh.addAll(sshOpts);
         String login = (uri.getUserInfo() == null ? "" : uri.getUserInfo() + "@") + uri.getHost();
-        return new SshFiles(login, ssh);
+        return new SshFiles(login, ssh, progress);
     }
 
     @Override
@@ -81,16 +84,18 @@ public final class SshFiles implements TargetFiles {
         String partial = Path.of(target).resolveSibling("." + Path.of(target).getFileName() + ".mvmm-partial")
                 .toString();
         try {
-            LocalFiles.run("convert " + source + " for the transfer", "qemu-img", "convert", "-q", "-U", "-O", format,
-                    source.toString(), staged.toString());
+            LocalFiles.convert(source, format, staged.toString(), progress);
             CommandResult compare = ExternalCommand.run(List.of("qemu-img", "compare", "-U", source.toString(),
                     staged.toString()), Map.of(), LocalFiles.COPY);
             if (compare.exitCode() != 0) {
                 throw new BackupException("the copy of " + source + " differs from it: " + compare.summary());
             }
-            List<String> rsync = new ArrayList<>(List.of("rsync", "--sparse", "--times", "-e", shell(),
-                    staged.toString(), login + ":" + partial));
-            CommandResult sent = ExternalCommand.run(rsync, Map.of(), LocalFiles.COPY);
+            List<String> rsync = new ArrayList<>(List.of("rsync", "--sparse", "--times", "-e", shell()));
+            if (progress != null) {
+                rsync.add("--info=progress2");
+            }
+            rsync.addAll(List.of(staged.toString(), login + ":" + partial));
+            CommandResult sent = ExternalCommand.run(rsync, Map.of(), LocalFiles.COPY, progress);
             if (!sent.succeeded()) {
                 throw new BackupException("cannot send " + source + " to " + login + ": " + sent.summary());
             }
