@@ -18,6 +18,12 @@ public final class Main {
         int status = run(out, err, args);
         out.flush();
         err.flush();
+        try {
+            // Closes the log writer: with --syslog, logger(1) gets the end of input and is waited for.
+            org.tinylog.provider.ProviderRegistry.getLoggingProvider().shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         System.exit(status);
     }
 
@@ -35,7 +41,7 @@ public final class Main {
         commandLine.setExecutionExceptionHandler(new ErrorHandler(root.options()));
         commandLine.setParameterExceptionHandler(new UsageErrorHandler());
         commandLine.setExecutionStrategy(parseResult -> {
-            Logging.configure(root.options().logLevel(), root.options().debug());
+            Logging.configure(root.options().logLevel(), root.options().debug(), root.options().syslog());
             return new CommandLine.RunLast().execute(parseResult);
         });
         return commandLine;

@@ -26,6 +26,10 @@ public final class GlobalOptions {
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Log errors only.")
     boolean quiet;
 
+    @Option(names = "--syslog", scope = ScopeType.INHERIT,
+            description = "Send the log to syslog (through logger(1), facility daemon) instead of stderr: for cron.")
+    boolean syslog;
+
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Log everything and print stack traces of errors.")
     boolean debug;
@@ -40,6 +44,10 @@ public final class GlobalOptions {
 
     public String connect() {
         return connect;
+    }
+
+    public boolean syslog() {
+        return syslog;
     }
 
     public boolean debug() {

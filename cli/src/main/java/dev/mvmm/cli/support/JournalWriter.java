@@ -16,14 +16,38 @@ import org.tinylog.writers.Writer;
  */
 public final class JournalWriter implements Writer {
 
+    /** syslog's daemon facility, added to the level in syslog mode (journald reads bare levels). */
+    private static final int DAEMON = 3 * 8;
+
     private final PrintStream stream;
+    private final Process logger;
     private final boolean terminal;
     private final boolean traces;
+    private final int facility;
 
     public JournalWriter(Map<String, String> properties) {
-        this.stream = System.err;
-        this.terminal = "true".equals(properties.get("terminal"));
+        Process started = "true".equals(properties.get("syslog")) ? startLogger() : null;
+        this.logger = started;
+        this.stream = started == null ? System.err
+                : new PrintStream(started.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
+        this.terminal = started == null && "true".equals(properties.get("terminal"));
         this.traces = "true".equals(properties.get("traces"));
+        this.facility = started == null ? 0 : DAEMON;
+    }
+
+    /**
+     * {@code --syslog} (for cron): lines go to util-linux's logger, which reads the {@code <N>} prefix of
+     * every line as facility and level. Without logger the log stays on stderr, with a warning there.
+     */
+    private static Process startLogger() {
+        try {
+            return new ProcessBuilder("logger", "--prio-prefix", "--tag", "mvmm", "--id=" + ProcessHandle.current()
+                    .pid()).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect
+                    .INHERIT).start();
+        } catch (java.io.IOException e) {
+            System.err.println("<4>--syslog: cannot start logger (" + e.getMessage() + "); logging to stderr");
+            return null;
+        }
     }
 
     @Override
@@ -37,7 +61,7 @@ public final class JournalWriter implements Writer {
         if (terminal) {
             line.append("mvmm: ").append(word(entry)).append(": ");
         } else {
-            line.append('<').append(priority(entry)).append('>');
+            line.append('<').append(facility + priority(entry)).append('>');
         }
         if (entry.getTag() != null && !entry.getTag().isEmpty()) {
             line.append('[').append(entry.getTag()).append("] ");
@@ -80,5 +104,13 @@ public final class JournalWriter implements Writer {
     @Override
     public void close() {
         stream.flush();
+        if (logger != null) {
+            stream.close();
+            try {
+                logger.waitFor(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

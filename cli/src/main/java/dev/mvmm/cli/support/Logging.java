@@ -11,6 +11,11 @@ public final class Logging {
     }
 
     public static synchronized void configure(String level, boolean debug) {
+        configure(level, debug, false);
+    }
+
+    /** @param syslog send the log to syslog through logger(1) instead of stderr (for cron) */
+    public static synchronized void configure(String level, boolean debug, boolean syslog) {
         if (configured || Configuration.isFrozen()) {
             return;
         }
@@ -18,6 +23,7 @@ public final class Logging {
         Configuration.set("writer.level", level);
         Configuration.set("writer.terminal", Boolean.toString(System.console() != null));
         Configuration.set("writer.traces", Boolean.toString(debug));
+        Configuration.set("writer.syslog", Boolean.toString(syslog));
         Configuration.set("autoshutdown", "false");
         configured = true;
     }
