@@ -12,8 +12,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "mvmm",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Keeps the VMs of a libvirt/KVM or Proxmox host alive: health checks with automatic "
-                + "reboot, maintenance mode, a loop guard, and availability statistics.",
+        description = "Keeps the VMs of a libvirt/KVM or Proxmox host alive and backed up: health checks with "
+                + "automatic reboot, maintenance mode, a loop guard, availability statistics, verified incremental "
+                + "backup chains with off-site copies, restores, and clones.",
         subcommands = {CheckCommand.class, MonitorCommand.class, MaintenanceCommand.class, StatsCommand.class,
             BackupCommand.class, RestoreCommand.class, PatchCommand.class, ReplicateCommand.class},
         exitCodeListHeading = "%nExit status:%n",
