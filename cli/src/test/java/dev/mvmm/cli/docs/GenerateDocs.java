@@ -4,7 +4,6 @@ import dev.mvmm.cli.Main;
 import dev.mvmm.core.config.Key;
 import dev.mvmm.core.config.Keys;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 import org.asciidoctor.Asciidoctor;
 import org.asciidoctor.Attributes;
 import org.asciidoctor.Options;
@@ -29,7 +27,7 @@ import picocli.codegen.docgen.manpage.ManPageGenerator;
  * from the configuration directory). Run by the build; {@code DocsDriftTest} checks that the copies
  * committed in {@code man/} and {@code completions/} are what it generates.
  *
- * <p>Usage: {@code GenerateDocs OUTDIR [--gzip]}: writes {@code OUTDIR/man/*.1} (gzipped with -9 and no
+ * <p>Usage: {@code GenerateDocs OUTDIR [--gzip [CHANGELOG]]}: writes {@code OUTDIR/man/*.1} (gzipped with -9 and no
  * time stamp for the package when asked) and {@code OUTDIR/completions/mvmm}.
  */
 public final class GenerateDocs {
@@ -41,7 +39,12 @@ public final class GenerateDocs {
     }
 
     public static void main(String[] args) throws IOException {
-        generate(Path.of(args[0]), args.length > 1 && args[1].equals("--gzip"));
+        boolean gzip = args.length > 1 && args[1].equals("--gzip");
+        generate(Path.of(args[0]), gzip);
+        if (gzip && args.length > 2) {
+            // The package's changelog, gzipped the same way (lintian wants it so).
+            write(Path.of(args[0], "changelog"), Files.readString(Path.of(args[2])), true);
+        }
     }
 
     public static void generate(Path out, boolean gzip) throws IOException {
@@ -70,7 +73,8 @@ public final class GenerateDocs {
                 }
             }
         }
-        String script = AutoComplete.bash("mvmm", commandLine) + VM_NAMES;
+        // A completion file is sourced, not run: no #! line.
+        String script = AutoComplete.bash("mvmm", commandLine).replaceFirst("^#![^\n]*\n", "") + VM_NAMES;
         Files.writeString(completions.resolve("mvmm"), script);
     }
 
@@ -160,14 +164,29 @@ public final class GenerateDocs {
             Files.writeString(file, text);
             return;
         }
-        try (OutputStream stream = new GZIPOutputStream(Files.newOutputStream(file.resolveSibling(file.getFileName()
-                + ".gz"))) {
-            {
-                def.setLevel(Deflater.BEST_COMPRESSION);
-            }
-        }) {
-            stream.write(text.getBytes(StandardCharsets.UTF_8));
+        Files.write(file.resolveSibling(file.getFileName() + ".gz"), gzip(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * gzip -9n: no name, no time stamp, and the header's "maximum compression" flag, which lintian checks
+     * (java.util.zip.GZIPOutputStream always writes 0 there).
+     */
+    static byte[] gzip(byte[] data) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 2, 3});
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+        try (java.util.zip.DeflaterOutputStream deflate = new java.util.zip.DeflaterOutputStream(out, deflater)) {
+            deflate.write(data);
         }
+        deflater.end();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        java.nio.ByteBuffer trailer = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        trailer.putInt((int) crc.getValue()).putInt(data.length);
+        byte[] body = out.toByteArray();
+        byte[] all = java.util.Arrays.copyOf(body, body.length + 8);
+        System.arraycopy(trailer.array(), 0, all, body.length, 8);
+        return all;
     }
 
     /**
