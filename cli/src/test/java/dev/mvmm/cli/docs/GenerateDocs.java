@@ -53,8 +53,15 @@ public final class GenerateDocs {
         CommandLine commandLine = model();
         Path adoc = Files.createTempDirectory("mvmm-adoc");
         try {
-            ManPageGenerator.generateManPage(adoc.toFile(), null, new boolean[] {false}, false,
-                    commandLine.getCommandSpec());
+            java.io.PrintStream console = System.out;
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                // picocli-codegen reports every page it writes on stdout; the build log does not need that.
+                ManPageGenerator.generateManPage(adoc.toFile(), null, new boolean[] {false}, false,
+                        commandLine.getCommandSpec());
+            } finally {
+                System.setOut(console);
+            }
             try (Asciidoctor asciidoctor = Asciidoctor.Factory.create(); Stream<Path> pages = Files.list(adoc)) {
                 for (Path page : pages.filter(p -> p.toString().endsWith(".adoc")).sorted().toList()) {
                     String name = page.getFileName().toString().replace(".adoc", ".1");
