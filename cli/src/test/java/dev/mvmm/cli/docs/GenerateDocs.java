@@ -54,13 +54,16 @@ public final class GenerateDocs {
         Path adoc = Files.createTempDirectory("mvmm-adoc");
         try {
             java.io.PrintStream console = System.out;
+            java.io.PrintStream errors = System.err;
             System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
             try {
                 // picocli-codegen reports every page it writes on stdout; the build log does not need that.
                 ManPageGenerator.generateManPage(adoc.toFile(), null, new boolean[] {false}, false,
                         commandLine.getCommandSpec());
             } finally {
                 System.setOut(console);
+                System.setErr(errors);
             }
             try (Asciidoctor asciidoctor = Asciidoctor.Factory.create(); Stream<Path> pages = Files.list(adoc)) {
                 for (Path page : pages.filter(p -> p.toString().endsWith(".adoc")).sorted().toList()) {
