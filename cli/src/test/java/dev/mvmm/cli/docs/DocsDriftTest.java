@@ -46,9 +46,20 @@ class DocsDriftTest {
         String manual = Files.readString(fresh.resolve("man/mvmm.1"));
 
         for (String key : dev.mvmm.core.config.Keys.all().keySet()) {
-            assertThat(manual).as("key " + key).contains(key.replace("_", "_"));
+            assertThat(manual).as("key " + key).contains(key);
         }
         assertThat(manual).contains("EXIT STATUS").contains("75").contains("78");
+    }
+
+    @Test
+    void the_readme_configuration_reference_lists_every_key() throws IOException {
+        List<String> rows = Files.readAllLines(TOP.resolve("README.md")).stream().filter(l -> l.startsWith("| `"))
+                .toList();
+
+        for (String key : dev.mvmm.core.config.Keys.all().keySet()) {
+            assertThat(rows).as("README.md's key table documents `" + key + "`")
+                    .anyMatch(row -> row.split("\\|")[1].contains("`" + key + "`"));
+        }
     }
 
     private static List<String> names(Path directory) throws IOException {
