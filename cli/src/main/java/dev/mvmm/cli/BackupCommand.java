@@ -1,6 +1,7 @@
 package dev.mvmm.cli;
 
 import dev.mvmm.cli.support.Context;
+import dev.mvmm.cli.support.Terminal;
 import dev.mvmm.cli.support.ExitStatus;
 import dev.mvmm.core.backup.BackupRepository;
 import dev.mvmm.core.backup.BackupServices;
@@ -81,7 +82,7 @@ public final class BackupCommand implements Callable<Integer> {
                 targets.add(new Backups.Target(vm, BackupSettings.from(settings)));
             }
             BackupServices services = new BackupServices(context.hypervisor(),
-                    new Tools(context.hypervisor().uri()), context.locks(), new BackupRepository(context.store()),
+                    new Tools(context.hypervisor().uri(), Terminal.meter()), context.locks(), new BackupRepository(context.store()),
                     context.notifier(), context.clock(), context.sleeper());
             List<VmBackup> outcomes = new ArrayList<>(new Backups(services).run(targets, full, dryRun, syncOnly));
             outcomes.addAll(refused);

@@ -1,6 +1,7 @@
 package dev.mvmm.cli;
 
 import dev.mvmm.cli.support.Context;
+import dev.mvmm.cli.support.Terminal;
 import dev.mvmm.cli.support.ExitStatus;
 import dev.mvmm.core.VmNames;
 import dev.mvmm.core.backup.BackupException;
@@ -126,7 +127,7 @@ public final class ReplicateCommand implements Callable<Integer> {
                     Hypervisor there = target == null ? here : LibvirtHypervisor.connect(target);
                     try {
                         // Progress meters only for a person watching: never into logs or pipes.
-                        java.io.OutputStream meter = System.console() != null ? System.out : null;
+                        java.io.OutputStream meter = Terminal.meter();
                         TargetFiles files = target == null || target.getHost() == null ? new LocalFiles(meter)
                                 : SshFiles.of(target, configuration.global().get(Keys.SSH_OPTS), meter);
                         Replicate.Outcome outcome = new Replicate(here, there, files, context.clock(),

@@ -1,6 +1,7 @@
 package dev.mvmm.cli;
 
 import dev.mvmm.cli.support.Context;
+import dev.mvmm.cli.support.Terminal;
 import dev.mvmm.cli.support.ExitStatus;
 import dev.mvmm.cli.support.Prompter;
 import dev.mvmm.cli.support.Times;
@@ -181,7 +182,7 @@ public final class RestoreCommand implements Callable<Integer> {
         try (VmLock held = lock.get()) {
             boolean needsHost = plan.mode() != RestoreJob.Mode.DIRECTORY;
             RestoreJob job = new RestoreJob(needsHost ? context.hypervisor() : null,
-                    new Tools(needsHost ? context.hypervisor().uri() : null),
+                    new Tools(needsHost ? context.hypervisor().uri() : null, Terminal.meter()),
                     new BackupRepository(context.store()), context.notifier(), context.clock(), context.sleeper());
             job.run(plan, settings).lines().forEach(out::println);
             return ExitStatus.OK.code();

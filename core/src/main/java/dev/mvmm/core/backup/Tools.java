@@ -20,9 +20,16 @@ public class Tools {
     private static final Duration BACKUP = Duration.ofHours(24);
 
     private final String uri;
+    private final java.io.OutputStream progress;
 
     public Tools(String uri) {
+        this(uri, null);
+    }
+
+    /** @param progress where virtnbdbackup's and virtnbdrestore's progress goes (a terminal), or null */
+    public Tools(String uri, java.io.OutputStream progress) {
         this.uri = uri;
+        this.progress = progress;
     }
 
     /** Image facts from {@code qemu-img info}. */
@@ -97,13 +104,16 @@ public class Tools {
 
     public CommandResult virtnbdbackup(String vm, String level, Path target, List<String> extra) {
         List<String> command = new ArrayList<>(List.of("virtnbdbackup", "-U", uri, "-d", vm, "-l", level, "-o",
-                target.toString(), "--noprogress"));
+                target.toString()));
+        if (progress == null) {
+            command.add("--noprogress");
+        }
         if ("copy".equals(level)) {
             // Raw images are skipped unless asked for; a copy is how they are backed up.
             command.add("--raw");
         }
         command.addAll(extra);
-        return ExternalCommand.run(command, Map.of(), BACKUP);
+        return ExternalCommand.run(command, Map.of(), BACKUP, progress);
     }
 
     /** Restores a chain (up to a checkpoint, when given) into a directory. */
@@ -114,14 +124,17 @@ public class Tools {
     /** As above, one disk only when {@code disk} is given. */
     public CommandResult virtnbdrestore(Path chain, Path output, String until, String disk) {
         List<String> command = new ArrayList<>(List.of("virtnbdrestore", "-i", chain.toString(), "-o",
-                output.toString(), "--noprogress"));
+                output.toString()));
+        if (progress == null) {
+            command.add("--noprogress");
+        }
         if (until != null) {
             command.addAll(List.of("--until", until));
         }
         if (disk != null) {
             command.addAll(List.of("--disk", disk));
         }
-        return ExternalCommand.run(command, Map.of(), BACKUP);
+        return ExternalCommand.run(command, Map.of(), BACKUP, progress);
     }
 
     public CommandResult check(Path image) {

@@ -28,8 +28,8 @@ public final class ExternalCommand {
     }
 
     /**
-     * As above; the command's standard output is also passed on to {@code live} as it comes (progress
-     * meters shown on a terminal), or not when {@code live} is null.
+     * As above; the command's output (both streams) is also passed on to {@code live} as it comes
+     * (progress meters shown on a terminal), or not when {@code live} is null.
      */
     public static CommandResult run(List<String> command, Map<String, String> extraEnvironment, Duration timeout,
             java.io.OutputStream live) {
@@ -41,7 +41,8 @@ public final class ExternalCommand {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
         DefaultExecutor executor = DefaultExecutor.builder().get();
-        executor.setStreamHandler(new PumpStreamHandler(live == null ? out : new Tee(out, live), err));
+        executor.setStreamHandler(live == null ? new PumpStreamHandler(out, err)
+                : new PumpStreamHandler(new Tee(out, live), new Tee(err, live)));
         executor.setWatchdog(watchdog);
         executor.setExitValues(null);
         Map<String, String> environment = new HashMap<>(System.getenv());
@@ -78,8 +79,10 @@ public final class ExternalCommand {
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
             first.write(bytes, offset, length);
-            second.write(bytes, offset, length);
-            second.flush();
+            synchronized (second) {
+                second.write(bytes, offset, length);
+                second.flush();
+            }
         }
     }
 }
