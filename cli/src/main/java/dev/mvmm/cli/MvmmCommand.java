@@ -8,15 +8,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The root command: lists the subcommands. */
+/** The root command: lists the subcommands (added by {@link Main#commandLine}). */
 @Command(name = "mvmm",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Keeps the VMs of a libvirt/KVM or Proxmox host alive and backed up: health checks with "
                 + "automatic reboot, maintenance mode, a loop guard, availability statistics, verified incremental "
                 + "backup chains with off-site copies, restores, and clones.",
-        subcommands = {CheckCommand.class, MonitorCommand.class, MaintenanceCommand.class, StatsCommand.class,
-            BackupCommand.class, RestoreCommand.class, PatchCommand.class, ReplicateCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:success",
