@@ -3,6 +3,7 @@ package dev.mvmm.cli;
 import dev.mvmm.cli.support.ErrorHandler;
 import dev.mvmm.cli.support.Logging;
 import dev.mvmm.cli.support.UsageErrorHandler;
+import dev.mvmm.cli.support.Warmup;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +18,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Warmup.start(invoked(args));
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int status = run(out, err, args);
