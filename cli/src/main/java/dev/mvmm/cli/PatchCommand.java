@@ -82,10 +82,8 @@ public final class PatchCommand implements Callable<Integer> {
                     context.clock(), context.sleeper());
             for (String vm : vms) {
                 Settings settings = configuration.vm(vm).map(VmConfig::settings).orElse(configuration.global());
-                Optional<VmLock> lock = check ? Optional.empty() : context.locks().tryLock(vm, "patch");
+                Optional<VmLock> lock = check ? Optional.empty() : context.lockOrExplain(vm, "patch", "patch", err);
                 if (!check && lock.isEmpty()) {
-                    err.println("mvmm patch: " + vm + " is busy: locked by "
-                            + context.locks().holder(vm).map(Object::toString).orElse("another mvmm process"));
                     worst = worse(worst, ExitStatus.TEMPORARY);
                     continue;
                 }

@@ -109,17 +109,13 @@ public final class ReplicateCommand implements Callable<Integer> {
             Configuration configuration = context.configuration();
             BackupSettings settings = BackupSettings.from(configuration.vm(vm).map(VmConfig::settings)
                     .orElse(configuration.global()));
-            Optional<VmLock> source = context.locks().tryLock(vm, "replicate to " + name);
+            Optional<VmLock> source = context.lockOrExplain(vm, "replicate to " + name, "replicate", err);
             if (source.isEmpty()) {
-                err.println("mvmm replicate: " + vm + " is busy: locked by "
-                        + context.locks().holder(vm).map(Object::toString).orElse("another mvmm process"));
                 return ExitStatus.TEMPORARY.code();
             }
             try (VmLock held = source.get()) {
-                Optional<VmLock> clone = context.locks().tryLock(name, "replicate from " + vm);
+                Optional<VmLock> clone = context.lockOrExplain(name, "replicate from " + vm, "replicate", err);
                 if (clone.isEmpty()) {
-                    err.println("mvmm replicate: " + name + " is busy: locked by "
-                            + context.locks().holder(name).map(Object::toString).orElse("another mvmm process"));
                     return ExitStatus.TEMPORARY.code();
                 }
                 try (VmLock heldToo = clone.get()) {

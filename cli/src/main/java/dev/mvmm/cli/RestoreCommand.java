@@ -173,10 +173,8 @@ public final class RestoreCommand implements Callable<Integer> {
                     + context.configDirectory().resolve("mvmm.conf"));
             return ExitStatus.VM_PROBLEM.code();
         }
-        Optional<VmLock> lock = context.locks().tryLock(plan.vm(), "restore");
+        Optional<VmLock> lock = context.lockOrExplain(plan.vm(), "restore", "restore", err);
         if (lock.isEmpty()) {
-            err.println("mvmm restore: " + plan.vm() + " is busy: locked by "
-                    + context.locks().holder(plan.vm()).map(Object::toString).orElse("another mvmm process"));
             return ExitStatus.TEMPORARY.code();
         }
         try (VmLock held = lock.get()) {

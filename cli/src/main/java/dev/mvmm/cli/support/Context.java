@@ -102,6 +102,20 @@ public final class Context implements AutoCloseable {
         return new MaintenanceRepository(store());
     }
 
+    /**
+     * The VM's lock for {@code operation}, or empty after telling {@code err} who holds it (the caller
+     * then exits 75 for that VM).
+     */
+    public java.util.Optional<dev.mvmm.core.lock.VmLock> lockOrExplain(String vm, String operation, String command,
+            java.io.PrintWriter err) {
+        java.util.Optional<dev.mvmm.core.lock.VmLock> lock = locks().tryLock(vm, operation);
+        if (lock.isEmpty()) {
+            err.println("mvmm " + command + ": " + vm + " is busy: locked by "
+                    + locks().holder(vm).map(Object::toString).orElse("another mvmm process"));
+        }
+        return lock;
+    }
+
     public VmLocks locks() {
         return new VmLocks(Locations.lockDirectory(stateFile(), environment), clock);
     }

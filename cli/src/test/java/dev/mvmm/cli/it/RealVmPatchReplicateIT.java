@@ -45,8 +45,8 @@ class RealVmPatchReplicateIT {
         diskA = Path.of("/var/lib/libvirt/images", vm + "-a.qcow2");
         diskB = Path.of("/var/lib/libvirt/images", vm + "-b.qcow2");
         TestBed.defineVm(vm, List.of(diskA, diskB), List.of("52:54:00:7e:00:01", "52:54:00:7e:00:02"));
-        write(diskA, 0x3a, "0", "2M");
-        write(diskB, 0x3b, "4M", "2M");
+        TestBed.writePattern(diskA, 0x3a, "0", "2M");
+        TestBed.writePattern(diskB, 0x3b, "4M", "2M");
         Files.createDirectories(dir.resolve("conf"));
         Files.write(dir.resolve("conf/mvmm.conf"), List.of("uri=" + TestBed.URI, "wait_time=3"));
     }
@@ -74,17 +74,7 @@ class RealVmPatchReplicateIT {
         return TestBed.run(TestBed.mvmm(all.toArray(String[]::new)), 600);
     }
 
-    private static void write(Path disk, int pattern, String offset, String length) {
-        TestBed.Run run = TestBed.run(List.of("qemu-io", "-f", "qcow2", "-c", "write -P " + pattern + " " + offset
-                + " " + length, disk.toString()), 60);
-        assertThat(run.status()).as(run.toString()).isZero();
-    }
 
-    private static void assertSame(Path image, Path expected) {
-        TestBed.Run compare = TestBed.run(List.of("qemu-img", "compare", "-U", image.toString(),
-                expected.toString()), 120);
-        assertThat(compare.status()).as(image + " against " + expected + ": " + compare).isZero();
-    }
 
     private static String sha256(Path file) {
         return TestBed.run(List.of("sha256sum", file.toString()), 60).out().split(" ")[0];
@@ -253,7 +243,7 @@ class RealVmPatchReplicateIT {
         assertThat(run.status()).as(run.toString()).isZero();
         assertThat(run.out()).contains("started again");
         assertThat(TestBed.domState(vm)).isEqualTo("running");
-        assertSame(diskA.resolveSibling(clone + "-a.qcow2"), diskA);
+        TestBed.assertSameContent(diskA.resolveSibling(clone + "-a.qcow2"), diskA);
     }
 
     private void assertClone(String clone, Path cloneA, Path cloneB) {
@@ -265,8 +255,8 @@ class RealVmPatchReplicateIT {
                 .doesNotContain("52:54:00:7e:00:01", "52:54:00:7e:00:02");
         assertThat(xml).contains("file='" + cloneA + "'").contains("file='" + cloneB + "'")
                 .doesNotContain(diskA.toString()).doesNotContain(diskB.toString());
-        assertSame(cloneA, diskA);
-        assertSame(cloneB, diskB);
+        TestBed.assertSameContent(cloneA, diskA);
+        TestBed.assertSameContent(cloneB, diskB);
         TestBed.Run info = TestBed.run(List.of("qemu-img", "info", "-U", "--output=json", cloneA.toString()), 60);
         assertThat(info.out()).contains("\"format\": \"qcow2\"");
     }

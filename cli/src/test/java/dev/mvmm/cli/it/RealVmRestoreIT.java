@@ -81,11 +81,6 @@ class RealVmRestoreIT {
         return mvmm(Map.of(), args);
     }
 
-    private void write(Path disk, int pattern, String offset, String length) {
-        TestBed.Run run = TestBed.run(List.of("qemu-io", "-f", "qcow2", "-c", "write -P " + pattern + " " + offset
-                + " " + length, disk.toString()), 60);
-        assertThat(run.status()).as(run.toString()).isZero();
-    }
 
     private Path snapshot(Path disk, String name) {
         Path copy = dir.resolve(name + ".qcow2");
@@ -95,11 +90,6 @@ class RealVmRestoreIT {
         return copy;
     }
 
-    private static void assertSame(Path image, Path expected) {
-        TestBed.Run compare = TestBed.run(List.of("qemu-img", "compare", "-U", image.toString(),
-                expected.toString()), 120);
-        assertThat(compare.status()).as(image + " against " + expected + ": " + compare).isZero();
-    }
 
     private void backupOk(String level) {
         TestBed.Run run = mvmm("backup", vm);
@@ -109,13 +99,13 @@ class RealVmRestoreIT {
 
     /** Two checkpoints with known content: 0 = A on both disks, 1 = A plus B (B only on vda). */
     private Path[] twoCheckpoints() {
-        write(diskA, 0xa1, "0", "4M");
-        write(diskB, 0xa2, "1M", "2M");
+        TestBed.writePattern(diskA, 0xa1, "0", "4M");
+        TestBed.writePattern(diskB, 0xa2, "1M", "2M");
         Path aAt0 = snapshot(diskA, "a0");
         Path bAt0 = snapshot(diskB, "b0");
         backupOk("full");
-        write(diskA, 0xb1, "8M", "4M");
-        write(diskB, 0xb2, "0", "1M");
+        TestBed.writePattern(diskA, 0xb1, "8M", "4M");
+        TestBed.writePattern(diskB, 0xb2, "0", "1M");
         backupOk("inc");
         return new Path[] {aAt0, bAt0};
     }
@@ -146,14 +136,14 @@ class RealVmRestoreIT {
         assertThat(restore.out()).contains("the VM runs again").contains("old image kept as");
         assertThat(TestBed.domState(vm)).isEqualTo("running");
         assertThat(TestBed.domId(vm)).as("it was stopped and started").isNotEqualTo(id);
-        assertSame(diskA, at0[0]);
-        assertSame(diskB, at0[1]);
+        TestBed.assertSameContent(diskA, at0[0]);
+        TestBed.assertSameContent(diskB, at0[1]);
         Path kept;
         try (Stream<Path> files = Files.list(diskA.getParent())) {
             kept = files.filter(p -> p.getFileName().toString().startsWith(diskA.getFileName() + ".pre-restore."))
                     .findFirst().orElseThrow();
         }
-        assertSame(kept, aNow);
+        TestBed.assertSameContent(kept, aNow);
         assertThat(TestBed.checkedVirsh("checkpoint-list", vm, "--name")).as("checkpoints cleared").isEmpty();
         assertThat(archives()).as("the old chain is archived").hasSize(1);
         assertThat(Files.readString(dir.resolve("events"))).contains("restore " + vm + " info");
@@ -178,7 +168,7 @@ class RealVmRestoreIT {
         assertThat(restore.status()).as(restore.toString()).isEqualTo(1);
         assertThat(restore.err()).contains("virtnbdrestore");
         assertThat(TestBed.domId(vm)).as("never stopped").isEqualTo(id);
-        assertSame(diskA, before);
+        TestBed.assertSameContent(diskA, before);
         try (Stream<Path> files = Files.list(diskA.getParent())) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.contains(vm) && !n.equals(
                     diskA.getFileName().toString()) && !n.equals(diskB.getFileName().toString())))
@@ -202,8 +192,8 @@ class RealVmRestoreIT {
         assertThat(restore.err()).contains("injected failure").contains("the original disks are back in place")
                 .contains("the VM runs again");
         assertThat(TestBed.domState(vm)).isEqualTo("running");
-        assertSame(diskA, aBefore);
-        assertSame(diskB, bBefore);
+        TestBed.assertSameContent(diskA, aBefore);
+        TestBed.assertSameContent(diskB, bBefore);
         assertThat(archives()).as("the chain still describes the disks").isEmpty();
     }
 
@@ -217,8 +207,8 @@ class RealVmRestoreIT {
 
         assertThat(one.status()).as(one.toString()).isZero();
         assertThat(one.out()).contains("old image discarded").contains("the VM stays shut off");
-        assertSame(diskB, at0[1]);
-        assertSame(diskA, aNow);
+        TestBed.assertSameContent(diskB, at0[1]);
+        TestBed.assertSameContent(diskA, aNow);
         assertThat(TestBed.domState(vm)).isEqualTo("shut off");
 
         String clone = vm + "-copy";
@@ -235,8 +225,8 @@ class RealVmRestoreIT {
         assertThat(xml).doesNotContain(diskA.toString()).doesNotContain(diskB.toString());
         assertThat(original).contains("52:54:00:5e:00:01");
         Path cloneDir = diskA.getParent().resolve(clone);
-        assertSame(cloneDir.resolve(diskA.getFileName()), at0[0]);
-        assertSame(cloneDir.resolve(diskB.getFileName()), at0[1]);
+        TestBed.assertSameContent(cloneDir.resolve(diskA.getFileName()), at0[0]);
+        TestBed.assertSameContent(cloneDir.resolve(diskB.getFileName()), at0[1]);
         TestBed.checkedVirsh("start", clone);
         assertThat(TestBed.domState(clone)).isEqualTo("running");
 
@@ -267,8 +257,8 @@ class RealVmRestoreIT {
         String end = waitFor("EXIT=");
 
         assertThat(end).contains("EXIT=0").contains("restored " + vm);
-        assertSame(target.resolve(diskA.getFileName()), at0[0]);
-        assertSame(target.resolve(diskB.getFileName()), at0[1]);
+        TestBed.assertSameContent(target.resolve(diskA.getFileName()), at0[0]);
+        TestBed.assertSameContent(target.resolve(diskB.getFileName()), at0[1]);
     }
 
     /** Waits for a question on the tmux pane, types the answer and Enter; returns the screen it saw. */

@@ -111,6 +111,19 @@ final class TestBed {
         }
     }
 
+    /** Writes a qemu-io pattern into a shut-off VM's qcow2 disk: known data to compare restores and copies with. */
+    static void writePattern(Path disk, int pattern, String offset, String length) {
+        Run run = run(List.of("qemu-io", "-f", "qcow2", "-c", "write -P " + pattern + " " + offset + " " + length,
+                disk.toString()), 60);
+        assertThat(run.status()).as(run.toString()).isZero();
+    }
+
+    /** The guest-visible content of two images is identical (qemu-img compare, shared locks). */
+    static void assertSameContent(Path image, Path expected) {
+        Run compare = run(List.of("qemu-img", "compare", "-U", image.toString(), expected.toString()), 120);
+        assertThat(compare.status()).as(image + " against " + expected + ": " + compare).isZero();
+    }
+
     static Run virsh(String... args) {
         List<String> command = new ArrayList<>(List.of("virsh", "-c", URI));
         command.addAll(List.of(args));
