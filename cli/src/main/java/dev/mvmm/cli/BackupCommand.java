@@ -1,6 +1,7 @@
 package dev.mvmm.cli;
 
 import dev.mvmm.cli.support.Context;
+import dev.mvmm.cli.support.WaitOption;
 import dev.mvmm.cli.support.Terminal;
 import dev.mvmm.cli.support.ExitStatus;
 import dev.mvmm.core.backup.BackupRepository;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -52,6 +54,9 @@ public final class BackupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    WaitOption waiting = new WaitOption();
+
     @Parameters(paramLabel = "VM", arity = "0..*", description = "VMs to back up (default: every persistent VM).")
     List<String> vms = new ArrayList<>();
 
@@ -66,7 +71,7 @@ public final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Context context = Context.of(root.options())) {
+        try (Context context = Context.of(root.options()).waitingFor(waiting.patience())) {
             Configuration configuration = context.configuration();
             List<Backups.Target> targets = new ArrayList<>();
             List<VmBackup> refused = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.mvmm.cli;
 
 import dev.mvmm.cli.support.Context;
+import dev.mvmm.cli.support.WaitOption;
 import dev.mvmm.cli.support.ExitStatus;
 import dev.mvmm.core.VmNames;
 import dev.mvmm.core.backup.BackupException;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,6 +49,9 @@ public final class PatchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    WaitOption waiting = new WaitOption();
 
     @Parameters(paramLabel = "VM", arity = "1..*", description = "The VMs to patch.")
     List<String> vms = new ArrayList<>();
@@ -76,7 +81,7 @@ public final class PatchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ExitStatus worst = ExitStatus.OK;
-        try (Context context = Context.of(root.options())) {
+        try (Context context = Context.of(root.options()).waitingFor(waiting.patience())) {
             Configuration configuration = context.configuration();
             Patch patch = new Patch(context.hypervisor(), new Tools(context.hypervisor().uri()), context.health(),
                     context.clock(), context.sleeper());

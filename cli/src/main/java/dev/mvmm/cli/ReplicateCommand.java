@@ -1,6 +1,7 @@
 package dev.mvmm.cli;
 
 import dev.mvmm.cli.support.Context;
+import dev.mvmm.cli.support.WaitOption;
 import dev.mvmm.cli.support.Terminal;
 import dev.mvmm.cli.support.ExitStatus;
 import dev.mvmm.core.VmNames;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,6 +55,9 @@ public final class ReplicateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    WaitOption waiting = new WaitOption();
 
     @Parameters(index = "0", paramLabel = "VM", description = "The VM to clone (defined on this host).")
     String vm;
@@ -105,7 +110,7 @@ public final class ReplicateCommand implements Callable<Integer> {
         URI target = parseTarget();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Context context = Context.of(root.options())) {
+        try (Context context = Context.of(root.options()).waitingFor(waiting.patience())) {
             Configuration configuration = context.configuration();
             BackupSettings settings = BackupSettings.from(configuration.vm(vm).map(VmConfig::settings)
                     .orElse(configuration.global()));

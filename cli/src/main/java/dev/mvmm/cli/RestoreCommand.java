@@ -1,6 +1,7 @@
 package dev.mvmm.cli;
 
 import dev.mvmm.cli.support.Context;
+import dev.mvmm.cli.support.WaitOption;
 import dev.mvmm.cli.support.Terminal;
 import dev.mvmm.cli.support.ExitStatus;
 import dev.mvmm.cli.support.Prompter;
@@ -25,6 +26,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -51,6 +53,9 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    WaitOption waiting = new WaitOption();
 
     @Parameters(paramLabel = "VM", arity = "0..1", description = "The VM whose backup to restore (asked for on a "
             + "terminal when left out).")
@@ -135,7 +140,7 @@ public final class RestoreCommand implements Callable<Integer> {
         Instant at = parseAt();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Context context = Context.of(root.options())) {
+        try (Context context = Context.of(root.options()).waitingFor(waiting.patience())) {
             RestoreJob.Plan plan;
             Path fetched = null;
             try {

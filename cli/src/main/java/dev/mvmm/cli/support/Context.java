@@ -43,6 +43,8 @@ public final class Context implements AutoCloseable {
     /** Points the Proxmox backend at another root than {@code /} (tests, chroots). */
     public static final String PROXMOX_ROOT_VARIABLE = "MVMM_PROXMOX_ROOT";
 
+    private java.time.Duration patience = java.time.Duration.ZERO;
+
     public Context(GlobalOptions options, Map<String, String> environment, Clock clock) {
         this.options = options;
         this.environment = environment;
@@ -117,7 +119,13 @@ public final class Context implements AutoCloseable {
     }
 
     public VmLocks locks() {
-        return new VmLocks(Locations.lockDirectory(stateFile(), environment), clock);
+        return new VmLocks(Locations.lockDirectory(stateFile(), environment), clock, patience);
+    }
+
+    /** Commands that act (backup, restore, patch, replicate) may wait for a busy VM: {@code --wait}. */
+    public Context waitingFor(java.time.Duration patience) {
+        this.patience = patience == null ? java.time.Duration.ZERO : patience;
+        return this;
     }
 
     public URI uri() {

@@ -32,18 +32,39 @@ public final class VmLocks {
 
     private final Path directory;
     private final Clock clock;
+    private final Duration patience;
 
     public VmLocks(Path directory, Clock clock) {
+        this(directory, clock, Duration.ZERO);
+    }
+
+    /** @param patience how long {@link #tryLock} waits for a busy VM before giving up (--wait) */
+    public VmLocks(Path directory, Clock clock, Duration patience) {
         this.directory = directory;
         this.clock = clock;
+        this.patience = patience;
     }
 
     public Path directory() {
         return directory;
     }
 
-    /** Takes the lock if it is free; empty when another operation holds it. */
+    /**
+     * Takes the lock if it is free, or becomes free within this instance's patience (none by default);
+     * empty when another operation still holds it.
+     */
     public Optional<VmLock> tryLock(String vm, String operation) {
+        if (patience.isZero()) {
+            return attempt(vm, operation);
+        }
+        try {
+            return Optional.of(lock(vm, operation, patience));
+        } catch (LockedException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<VmLock> attempt(String vm, String operation) {
         Path file = file(vm);
         String heldKey = file.toAbsolutePath().toString();
         LockHolder me = new LockHolder(operation, ProcessHandle.current().pid(), clock.instant().toString());
@@ -75,7 +96,7 @@ public final class VmLocks {
     public VmLock lock(String vm, String operation, Duration wait) {
         Instant deadline = clock.instant().plus(wait);
         while (true) {
-            Optional<VmLock> lock = tryLock(vm, operation);
+            Optional<VmLock> lock = attempt(vm, operation);
             if (lock.isPresent()) {
                 return lock.get();
             }

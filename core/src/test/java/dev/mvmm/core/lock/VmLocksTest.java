@@ -36,6 +36,32 @@ class VmLocksTest {
     }
 
     @Test
+    void with_patience_a_busy_vm_is_waited_for_and_without_it_is_skipped() throws Exception {
+        VmLock held = locks().tryLock("web", "backup").orElseThrow();
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(400);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            held.close();
+        });
+
+        assertThat(locks().tryLock("web", "restore")).as("no --wait: skipped at once").isEmpty();
+        releaser.start();
+        java.util.Optional<VmLock> waited = new VmLocks(dir, Clock.systemUTC(), java.time.Duration.ofSeconds(10))
+                .tryLock("web", "restore");
+        releaser.join();
+
+        assertThat(waited).as("--wait: taken once the backup let go").isPresent();
+        waited.get().close();
+        VmLock again = locks().tryLock("web", "backup").orElseThrow();
+        assertThat(new VmLocks(dir, Clock.systemUTC(), java.time.Duration.ofMillis(300)).tryLock("web", "restore"))
+                .as("patience runs out").isEmpty();
+        again.close();
+    }
+
+    @Test
     void a_lock_held_by_another_process_is_seen_with_its_holder_and_released_when_it_dies() throws Exception {
         Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), HoldLock.class.getName(), dir.toString(), "web")
