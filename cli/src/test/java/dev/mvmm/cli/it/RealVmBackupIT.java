@@ -303,17 +303,25 @@ class RealVmBackupIT {
                 .redirectOutput(dir.resolve("backup.log").toFile());
         builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         Process backup = builder.start();
+        // Only once the backup holds the VM: a check that came first would itself act on the failing VM.
+        Path lockFile = dir.resolve("state/locks/" + vm + ".lock");
+        for (int i = 0; i < 300 && !(Files.exists(lockFile) && Files.readString(lockFile).contains("backup")); i++) {
+            Thread.sleep(100);
+        }
         TestBed.Run check = null;
+        List<String> seen = new ArrayList<>();
         for (int i = 0; i < 200 && backup.isAlive(); i++) {
             TestBed.Run attempt = mvmm("check", vm);
             if (attempt.out().contains("busy: locked by backup")) {
                 check = attempt;
                 break;
             }
+            seen.add(attempt.toString());
         }
         assertThat(backup.waitFor(300, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(check).as("a check ran while the backup held the VM").isNotNull();
+        assertThat(check).as("a check ran while the backup held the VM; the checks saw:\n" + String.join("\n", seen)
+                + "\nthe backup said:\n" + Files.readString(dir.resolve("backup.log"))).isNotNull();
         assertThat(check.status()).isEqualTo(75);
         assertThat(TestBed.domId(vm)).as("not rebooted mid-backup").isEqualTo(id);
         assertThat(Files.readString(dir.resolve("backup.log"))).contains(vm + "  ok");

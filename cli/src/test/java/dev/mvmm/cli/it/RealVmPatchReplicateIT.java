@@ -54,11 +54,9 @@ class RealVmPatchReplicateIT {
     @AfterEach
     void tearDown() throws IOException {
         for (String name : clones) {
-            TestBed.virsh("destroy", name);
-            TestBed.virsh("undefine", name, "--nvram");
+            TestBed.undefine(name);
         }
-        TestBed.virsh("destroy", vm);
-        TestBed.virsh("undefine", vm);
+        TestBed.undefine(vm);
         try (Stream<Path> images = Files.list(Path.of("/var/lib/libvirt/images"))) {
             for (Path image : images.filter(p -> p.getFileName().toString().startsWith("mvmm-pr-")
                     && p.getFileName().toString().contains(vm.substring("mvmm-pr-".length()))).toList()) {

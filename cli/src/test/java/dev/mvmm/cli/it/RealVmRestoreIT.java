@@ -58,11 +58,9 @@ class RealVmRestoreIT {
     void tearDown() throws IOException {
         TestBed.run(List.of("tmux", "kill-session", "-t", vm), 10);
         for (String extra : extraVms) {
-            TestBed.virsh("destroy", extra);
-            TestBed.virsh("undefine", extra, "--nvram");
+            TestBed.undefine(extra);
         }
-        TestBed.virsh("destroy", vm);
-        TestBed.virsh("undefine", vm, "--checkpoints-metadata");
+        TestBed.undefine(vm);
         try (Stream<Path> images = Files.list(Path.of("/var/lib/libvirt/images"))) {
             for (Path image : images.filter(p -> p.getFileName().toString().startsWith(vm)).toList()) {
                 TestBed.run(List.of("rm", "-rf", image.toString()), 30);

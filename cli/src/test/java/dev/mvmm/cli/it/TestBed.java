@@ -173,12 +173,31 @@ final class TestBed {
     }
 
     static void removeVm(String name, Path disk) {
-        virsh("destroy", name);
-        virsh("undefine", name);
+        undefine(name);
         try {
             Files.deleteIfExists(disk);
         } catch (IOException e) {
             // A disk that cannot be deleted is left in the images directory; nothing else depends on it.
+        }
+    }
+
+    /**
+     * Stops and undefines a test VM with its checkpoint metadata and NVRAM, retrying while libvirt
+     * still finishes the stop, so that no test leaves a domain behind on the host.
+     */
+    static void undefine(String name) {
+        virsh("destroy", name);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Run run = virsh("undefine", name, "--checkpoints-metadata", "--nvram");
+            if (run.status() == 0 || run.err().contains("failed to get domain")) {
+                return;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
