@@ -99,7 +99,7 @@ final class RestoreDialogue {
         Path fetched = null;
         if (fromRemote) {
             prompter.say("Fetching " + chain + " from the off-site copy...");
-            fetched = RestoreJob.fetch(settings, chain);
+            fetched = RestoreJob.fetch(settings, vm, chain);
             source = fetched;
         }
         try {

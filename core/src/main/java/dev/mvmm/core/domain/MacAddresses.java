@@ -2,9 +2,12 @@ package dev.mvmm.core.domain;
 
 import java.security.SecureRandom;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.random.RandomGenerator;
+import org.tinylog.Logger;
 
 /**
  * New MAC addresses for cloned interfaces: QEMU's 52:54:00 prefix (a locally administered,
@@ -22,6 +25,22 @@ public final class MacAddresses {
     MacAddresses(Set<String> inUse, RandomGenerator random) {
         inUse.forEach(mac -> taken.add(mac.toLowerCase(Locale.ROOT)));
         this.random = random;
+    }
+
+    /** Every MAC address the given hosts' defined VMs use (a VM whose definition cannot be read is skipped). */
+    public static Set<String> inUse(List<dev.mvmm.core.host.Hypervisor> hosts) {
+        Set<String> macs = new HashSet<>();
+        for (dev.mvmm.core.host.Hypervisor host : hosts) {
+            for (String name : host.list().keySet()) {
+                try {
+                    DomainXml.parse(host.inactiveDefinition(name)).macs().stream().filter(Objects::nonNull)
+                            .forEach(macs::add);
+                } catch (dev.mvmm.core.host.HypervisorException | IllegalArgumentException e) {
+                    Logger.debug("cannot read the MAC addresses of {}: {}", name, e.getMessage());
+                }
+            }
+        }
+        return macs;
     }
 
     public String next() {

@@ -96,7 +96,7 @@ public final class Replicate {
                         + "overwrites a file: choose another path with --disk TARGET=PATH or --disk-dir");
             }
         }
-        MacAddresses macs = new MacAddresses(macsInUse());
+        MacAddresses macs = new MacAddresses(MacAddresses.inUse(there == here ? List.of(here) : List.of(here, there)));
         DomainXml clone = CloneDefinition.of(sourceXml, request.name(), targets, request.noDisks(),
                 request.keepMacs() ? null : macs::next, nvram);
         List<String> notes = new ArrayList<>();
@@ -215,21 +215,6 @@ public final class Replicate {
             paths.put(disk.target(), path);
         }
         return paths;
-    }
-
-    private Set<String> macsInUse() {
-        Set<String> macs = new HashSet<>();
-        for (Hypervisor host : there == here ? List.of(here) : List.of(here, there)) {
-            for (String name : host.list().keySet()) {
-                try {
-                    DomainXml.parse(host.inactiveDefinition(name)).macs().stream().filter(Objects::nonNull)
-                            .forEach(macs::add);
-                } catch (HypervisorException | IllegalArgumentException e) {
-                    Logger.debug("cannot read the MAC addresses of {}: {}", name, e.getMessage());
-                }
-            }
-        }
-        return macs;
     }
 
     private BackupException cleanUp(String name, List<String> created, boolean defined, RuntimeException cause) {

@@ -79,7 +79,7 @@ public final class InPlaceRestore {
                 + Stamps.of(now));
         Map<String, Path> ready = Map.of();
         try {
-            Restore.Result restored = new Restore(tools).run(withTarget(request, staging), chain);
+            Restore.Result restored = new Restore(tools).run(request.withTarget(staging), chain);
             ready = prepare(vm, restored, live);
             return replace(vm, status, restored.checkpoint(), ready, live, currentChain, waitTime, discardOld, now);
         } finally {
@@ -101,11 +101,6 @@ public final class InPlaceRestore {
                     + "to restore in place");
         }
         return disks;
-    }
-
-    private static RestoreRequest withTarget(RestoreRequest request, Path target) {
-        return new RestoreRequest(request.vm(), request.backupPath(), request.chain(), request.checkpoint(),
-                request.at(), request.disk(), target);
     }
 
     /** Each restored image in the live disk's format, on the live disk's file system, ready to be renamed. */

@@ -103,10 +103,7 @@ public final class RestoreJob {
         if (plan.fetched() != null) {
             source = plan.fetched();
         } else if (plan.fromRemote()) {
-            if (settings.remote() == null) {
-                throw new BackupException("no remote_path configured for " + vm);
-            }
-            fetched = fetch(settings, plan.chain());
+            fetched = fetch(settings, vm, plan.chain());
             source = fetched;
         }
         String from = plan.chain() + (plan.fromRemote() ? " (off-site copy)" : "");
@@ -126,9 +123,9 @@ public final class RestoreJob {
     }
 
     /** Copies a chain from the off-site copy into a temporary folder of backup_path; the caller deletes it. */
-    public static Path fetch(BackupSettings settings, String chain) {
+    public static Path fetch(BackupSettings settings, String vm, String chain) {
         if (settings.remote() == null) {
-            throw new BackupException("no remote_path configured");
+            throw new BackupException("no remote_path configured for " + vm);
         }
         Path fetched = settings.backupPath().resolve(".fetch-" + chain + "-" + ProcessHandle.current().pid());
         settings.remote().open().fetchChain(chain, fetched);
@@ -139,7 +136,7 @@ public final class RestoreJob {
             String from) {
         Path target = request.target() != null ? request.target()
                 : defaultDirectory(settings, request.vm(), started);
-        Restore.Result result = new Restore(tools).run(retarget(request, target), source);
+        Restore.Result result = new Restore(tools).run(request.withTarget(target), source);
         List<String> lines = new ArrayList<>();
         lines.add("restored " + request.vm() + " from " + from + " up to " + result.checkpoint() + " into "
                 + result.directory());
@@ -179,12 +176,12 @@ public final class RestoreJob {
                     .findFirst().orElseThrow(() -> new BackupException("the saved definition has no disk file"));
             target = Path.of(first).resolveSibling(plan.defineName());
         }
-        Restore.Result result = new Restore(tools).run(retarget(request, target), source);
+        Restore.Result result = new Restore(tools).run(request.withTarget(target), source);
         Map<String, String> files = new LinkedHashMap<>();
         result.images().forEach((disk, image) -> files.put(disk, image.toString()));
         String nvram = saved.nvram().map(path -> copyNvram(source, result.checkpoint(), path, result.directory(),
                 plan.defineName())).orElse(null);
-        MacAddresses macs = new MacAddresses(macsInUse());
+        MacAddresses macs = new MacAddresses(MacAddresses.inUse(List.of(hypervisor)));
         DomainXml clone = CloneDefinition.of(savedXml, plan.defineName(), files, true, macs::next, nvram);
         hypervisor.define(clone.toXml());
         List<String> lines = new ArrayList<>();
@@ -234,23 +231,5 @@ public final class RestoreJob {
         } catch (IOException e) {
             throw new BackupException("cannot copy the saved NVRAM for the new VM: " + e.getMessage());
         }
-    }
-
-    private Set<String> macsInUse() {
-        Set<String> macs = new HashSet<>();
-        for (String name : hypervisor.list().keySet()) {
-            try {
-                DomainXml.parse(hypervisor.inactiveDefinition(name)).macs().stream().filter(Objects::nonNull)
-                        .forEach(macs::add);
-            } catch (HypervisorException | IllegalArgumentException e) {
-                Logger.debug("cannot read the MAC addresses of {}: {}", name, e.getMessage());
-            }
-        }
-        return macs;
-    }
-
-    private static RestoreRequest retarget(RestoreRequest request, Path target) {
-        return new RestoreRequest(request.vm(), request.backupPath(), request.chain(), request.checkpoint(),
-                request.at(), request.disk(), target);
     }
 }

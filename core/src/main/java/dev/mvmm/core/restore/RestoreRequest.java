@@ -10,4 +10,9 @@ import java.time.Instant;
  */
 public record RestoreRequest(String vm, Path backupPath, String chain, String checkpoint, Instant at, String disk,
         Path target) {
+
+    /** The same restore into another directory. */
+    public RestoreRequest withTarget(Path directory) {
+        return new RestoreRequest(vm, backupPath, chain, checkpoint, at, disk, directory);
+    }
 }
