@@ -16,6 +16,7 @@ import dev.mvmm.core.stats.StatsReport;
 import dev.mvmm.core.stats.StatsRepository;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import org.tinylog.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -76,7 +78,7 @@ public final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Instant start = parseSince();
+        UnaryOperator<Instant> start = parseSince();
         for (String vm : vms) {
             if (!VmNames.isSafe(vm)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), VmNames.problem(vm));
@@ -99,8 +101,9 @@ public final class StatsCommand implements Callable<Integer> {
                 all.addAll(repository.knownVms());
                 selected.addAll(all);
             }
+            Instant now = context.clock().instant();
             StatsReport report = new Statistics(repository, context.health(), context.clock())
-                    .report(selected, configured, names, start, format.prometheus != null);
+                    .report(selected, configured, names, start.apply(now), now, format.prometheus != null);
             if (format.prometheus != null) {
                 StatsPrometheus.write(report, format.prometheus, spec.qualifiedName());
             } else if (format.json) {
@@ -122,14 +125,16 @@ public final class StatsCommand implements Callable<Integer> {
         }
     }
 
-    private Instant parseSince() {
+    /** The window's start, as a function of now (read once, after the configuration and database are open). */
+    private UnaryOperator<Instant> parseSince() {
         String text = since.strip();
-        Instant now = Instant.now();
         try {
-            return now.minus(Durations.parse(text));
+            Duration back = Durations.parse(text);
+            return now -> now.minus(back);
         } catch (IllegalArgumentException notADuration) {
             try {
-                return Times.parse(text);
+                Instant at = Times.parse(text);
+                return now -> at;
             } catch (DateTimeParseException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--since: '" + text
                         + "' is neither a duration (24h, 7d, 30d) nor a date (2026-11-01) or time (2026-11-01T08:00)");

@@ -43,12 +43,15 @@ public final class ConfigLoader {
         if (globalProblems.stream().anyMatch(ConfigProblem::isError)) {
             throw new ConfigException(globalProblems);
         }
-        List<VmConfig> vms = new ArrayList<>();
-        for (Path file : vmFiles()) {
-            vms.add(loadVm(file, global));
-        }
+        List<Path> files = vmFiles();
+        Settings globals = global;
+        // Hosts with hundreds of VMs: read the files on every core (about 0.1 ms each); the order stays.
+        List<VmConfig> vms = (files.size() > PARALLEL_FROM ? files.parallelStream() : files.stream())
+                .map(file -> loadVm(file, globals)).toList();
         return new Configuration(directory, global, vms, globalProblems);
     }
+
+    private static final int PARALLEL_FROM = 64;
 
     private List<Path> vmFiles() {
         List<Path> files = new ArrayList<>();

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * {@code mvmm stats}: uptime, downtime, outages, recovery and actions per VM over a window, from
@@ -22,7 +24,9 @@ import java.util.TreeMap;
  * <p>Downtime is time in {@link Availability#DOWN}: the VM was meant to run and its services failed.
  * Maintenance, stopped-on-purpose and absent time are reported apart and are not downtime. Time
  * with no observation (before the first check, after the last one) is unknown. Windows that reach
- * past the detail retention use per-day totals for those days.
+ * past the detail retention use per-day totals for those days (the first of them in proportion).
+ * Those are read on a second thread, on a connection of their own, while the main one reads the
+ * detail: the two largest reads of a year's report overlap on a two-core host.
  */
 public final class Statistics {
 
@@ -53,7 +57,12 @@ public final class Statistics {
     /** @param lifetime also compute the all-time counters (outages, actions), which read all history */
     public StatsReport report(List<String> vms, Set<String> configured, Map<String, String> names, Instant since,
             boolean lifetime) {
-        Instant until = clock.instant();
+        return report(vms, configured, names, since, clock.instant(), lifetime);
+    }
+
+    /** @param until the end of the window: now, read once by the caller that also computed {@code since} */
+    public StatsReport report(List<String> vms, Set<String> configured, Map<String, String> names, Instant since,
+            Instant until, boolean lifetime) {
         Map<String, VmHealth> states = health.loadAll();
         LocalDate detailFrom = stats.detailFrom();
         History window = history(since, until, detailFrom);
@@ -79,15 +88,40 @@ public final class Statistics {
     private History history(Instant since, Instant until, LocalDate detailFrom) {
         Instant boundary = detailFrom == null ? since : detailFrom.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant detailStart = boundary.isAfter(since) ? boundary : since;
+        CompletableFuture<Daily> daily = since.isBefore(detailStart)
+                ? CompletableFuture.supplyAsync(() -> daily(stats.aside(), since, detailFrom), Statistics::thread)
+                : CompletableFuture.completedFuture(new Daily(Map.of(), Map.of()));
+        Map<String, List<Timeline.Point>> points = stats.points(detailStart);
         Map<String, Map<String, Integer>> actions = new TreeMap<>(stats.actions(since, until));
-        Map<String, Timeline.Totals> daily = Map.of();
-        if (since.isBefore(detailStart)) {
-            LocalDate from = since.atZone(ZoneOffset.UTC).toLocalDate();
-            daily = stats.dailySums(from, detailFrom);
-            stats.dailyActions(from, detailFrom).forEach((vm, counts) -> counts.forEach((kind, n) ->
-                    actions.computeIfAbsent(vm, v -> new TreeMap<>()).merge(kind, n, Integer::sum)));
+        Daily days = join(daily);
+        days.actions().forEach((vm, counts) -> counts.forEach((kind, n) ->
+                actions.computeIfAbsent(vm, v -> new TreeMap<>()).merge(kind, n, Integer::sum)));
+        return new History(detailStart, points, days.sums(), actions);
+    }
+
+    private record Daily(Map<String, Timeline.Totals> sums, Map<String, Map<String, Integer>> actions) {
+    }
+
+    private static Daily daily(StatsRepository repository, Instant since, LocalDate detailFrom) {
+        return new Daily(repository.dailySums(since, detailFrom),
+                repository.dailyActions(since.atZone(ZoneOffset.UTC).toLocalDate(), detailFrom));
+    }
+
+    private static void thread(Runnable work) {
+        Thread thread = new Thread(work, "mvmm-stats");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static Daily join(CompletableFuture<Daily> daily) {
+        try {
+            return daily.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
-        return new History(detailStart, stats.points(detailStart), daily, actions);
     }
 
     private static Timeline.Totals totals(String vm, Instant since, Instant until, VmHealth current,

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -23,17 +24,36 @@ import java.util.TreeMap;
 public final class StatsRepository {
 
     private final StateStore store;
+    private final boolean aside;
 
     public StatsRepository(StateStore store) {
+        this(store, false);
+    }
+
+    private StatsRepository(StateStore store, boolean aside) {
         this.store = store;
+        this.aside = aside;
+    }
+
+    /** The same queries on connections of their own, for a second thread (see {@link StateStore#readAside}). */
+    public StatsRepository aside() {
+        return new StatsRepository(store, true);
+    }
+
+    private <T> T read(String what, StateStore.Work<T> work) {
+        return aside ? store.readAside(what, work) : store.read(what, work);
     }
 
     /** Every VM the database has heard of, configured or not any more. */
     public Set<String> knownVms() {
-        return store.read("list VMs", connection -> {
+        return read("list VMs", connection -> {
             Set<String> vms = new LinkedHashSet<>();
-            try (PreparedStatement query = connection.prepareStatement("SELECT vm FROM vm_health UNION "
-                    + "SELECT DISTINCT vm FROM transitions UNION SELECT DISTINCT vm FROM daily ORDER BY 1");
+            // DISTINCT would read every row of the daily totals; stepping from one VM to the next through
+            // the primary key's index reads one entry a VM.
+            try (PreparedStatement query = connection.prepareStatement("WITH RECURSIVE d(vm) AS ("
+                    + "SELECT min(vm) FROM daily UNION ALL SELECT (SELECT min(vm) FROM daily WHERE vm > d.vm) FROM d"
+                    + " WHERE d.vm IS NOT NULL) SELECT vm FROM vm_health UNION SELECT DISTINCT vm FROM transitions"
+                    + " UNION SELECT vm FROM d WHERE vm IS NOT NULL ORDER BY 1");
                     ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     vms.add(rows.getString(1));
@@ -48,17 +68,25 @@ public final class StatsRepository {
      * state at its start) and every later one, in recording order.
      */
     public Map<String, List<Timeline.Point>> points(Instant start) {
-        return store.read("read transitions", connection -> {
+        return read("read transitions", connection -> {
             Map<String, List<Timeline.Point>> points = new HashMap<>();
-            try (PreparedStatement query = connection.prepareStatement("SELECT t.vm, t.at, t.availability, t.detail"
-                    + " FROM transitions t LEFT JOIN (SELECT vm, max(id) AS first FROM transitions WHERE at <= ?"
+            try (PreparedStatement query = connection.prepareStatement("SELECT t.vm, t.at, t.availability,"
+                    + " t.detail = ?1"
+                    + " FROM transitions t LEFT JOIN (SELECT vm, max(id) AS first FROM transitions WHERE at <= ?2"
                     + " GROUP BY vm) b ON b.vm = t.vm WHERE t.id >= coalesce(b.first, 0) ORDER BY t.vm, t.id")) {
-                query.setLong(1, start.toEpochMilli());
+                query.setString(1, HistoryCompactor.CARRIED_OVER);
+                query.setLong(2, start.toEpochMilli());
                 try (ResultSet rows = query.executeQuery()) {
+                    String vm = null;
+                    List<Timeline.Point> list = null;
                     while (rows.next()) {
-                        points.computeIfAbsent(rows.getString(1), vm -> new ArrayList<>()).add(new Timeline.Point(
-                                Instant.ofEpochMilli(rows.getLong(2)), Availability.valueOf(rows.getString(3)),
-                                HistoryCompactor.CARRIED_OVER.equals(rows.getString(4))));
+                        String name = rows.getString(1);
+                        if (!name.equals(vm)) {
+                            vm = name;
+                            list = points.computeIfAbsent(name, v -> new ArrayList<>());
+                        }
+                        list.add(new Timeline.Point(Instant.ofEpochMilli(rows.getLong(2)),
+                                Availability.valueOf(rows.getString(3)), rows.getInt(4) == 1));
                     }
                 }
             }
@@ -66,29 +94,54 @@ public final class StatsRepository {
         });
     }
 
-    /** Daily totals of each VM summed from {@code from} (inclusive) to {@code to} (exclusive). */
-    public Map<String, Timeline.Totals> dailySums(LocalDate from, LocalDate to) {
-        return store.read("read daily totals", connection -> {
+    /**
+     * Daily totals of each VM summed from {@code from}'s day (inclusive) to {@code to} (exclusive). Of
+     * the first day only the part after {@code from} counts: its observed time is taken to be the end
+     * of that day (later days follow it), so a full day is cut in proportion and a VM first seen late
+     * that day is counted whole when it was seen after {@code from}.
+     */
+    public Map<String, Timeline.Totals> dailySums(Instant from, LocalDate to) {
+        return read("read daily totals", connection -> {
             Map<String, Timeline.Totals> sums = new HashMap<>();
-            try (PreparedStatement query = connection.prepareStatement("SELECT vm, sum(up_ms), sum(down_ms),"
-                    + " sum(maintenance_ms), sum(stopped_ms), sum(absent_ms), sum(unmonitored_ms), sum(outages),"
-                    + " sum(recoveries), sum(recovery_ms), max(CASE WHEN day = ? THEN open_at_start ELSE 0 END)"
-                    + " FROM daily WHERE day >= ? AND day < ? GROUP BY vm")) {
-                query.setLong(1, from.toEpochDay());
-                query.setLong(2, from.toEpochDay());
-                query.setLong(3, to.toEpochDay());
+            LocalDate first = from.atZone(ZoneOffset.UTC).toLocalDate();
+            long inWindow = Duration.between(from, first.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant())
+                    .toMillis();
+            // The first day's share is cut in Java from its (one a VM) rows: a factor inside the sums
+            // would be computed for every one of the year's rows.
+            Map<String, long[]> firstDay = new HashMap<>();
+            try (PreparedStatement query = connection.prepareStatement("SELECT vm, " + TIMES + " FROM daily"
+                    + " WHERE day = ?")) {
+                query.setLong(1, first.toEpochDay());
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
+                        long[] times = times(rows);
+                        long total = java.util.Arrays.stream(times).sum();
+                        double outside = total <= inWindow ? 0 : 1 - inWindow / (double) total;
+                        for (int i = 0; i < times.length; i++) {
+                            times[i] = Math.round(times[i] * outside);
+                        }
+                        firstDay.put(rows.getString(1), times);
+                    }
+                }
+            }
+            try (PreparedStatement query = connection.prepareStatement("SELECT vm, " + SUMS + ", sum(outages),"
+                    + " sum(recoveries), sum(recovery_ms), max(CASE WHEN day = ?1 THEN open_at_start ELSE 0 END)"
+                    + " FROM daily WHERE day >= ?1 AND day < ?2 GROUP BY vm")) {
+                query.setLong(1, first.toEpochDay());
+                query.setLong(2, to.toEpochDay());
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        String vm = rows.getString(1);
+                        long[] times = times(rows);
+                        long[] outside = firstDay.get(vm);
                         Map<Availability, Duration> time = new EnumMap<>(Availability.class);
-                        Availability[] order = {Availability.UP, Availability.DOWN, Availability.MAINTENANCE,
-                            Availability.STOPPED, Availability.ABSENT, Availability.UNMONITORED};
-                        for (int i = 0; i < order.length; i++) {
-                            long millis = rows.getLong(2 + i);
+                        for (int i = 0; i < times.length; i++) {
+                            long millis = times[i] - (outside == null ? 0 : outside[i]);
                             if (millis > 0) {
-                                time.put(order[i], Duration.ofMillis(millis));
+                                time.put(DAILY_ORDER[i], Duration.ofMillis(millis));
                             }
                         }
-                        sums.put(rows.getString(1), new Timeline.Totals(time, Duration.ZERO, rows.getInt(8),
+                        sums.put(vm, new Timeline.Totals(time, Duration.ZERO, rows.getInt(8),
                                 rows.getInt(9), Duration.ofMillis(rows.getLong(10)), rows.getInt(11) == 1));
                     }
                 }
@@ -97,9 +150,25 @@ public final class StatsRepository {
         });
     }
 
+    /** The daily table's time columns, in this order. */
+    private static final Availability[] DAILY_ORDER = {Availability.UP, Availability.DOWN, Availability.MAINTENANCE,
+        Availability.STOPPED, Availability.ABSENT, Availability.UNMONITORED};
+    private static final String TIMES = "up_ms, down_ms, maintenance_ms, stopped_ms, absent_ms, unmonitored_ms";
+    private static final String SUMS = "sum(up_ms), sum(down_ms), sum(maintenance_ms), sum(stopped_ms),"
+            + " sum(absent_ms), sum(unmonitored_ms)";
+
+    /** Columns 2 to 7 of a row: the times in {@link #DAILY_ORDER}. */
+    private static long[] times(ResultSet rows) throws java.sql.SQLException {
+        long[] times = new long[DAILY_ORDER.length];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = rows.getLong(2 + i);
+        }
+        return times;
+    }
+
     /** Actions by VM and kind in the window. */
     public Map<String, Map<String, Integer>> actions(Instant start, Instant end) {
-        return store.read("count actions", connection -> {
+        return read("count actions", connection -> {
             Map<String, Map<String, Integer>> counts = new HashMap<>();
             try (PreparedStatement query = connection.prepareStatement("SELECT vm, action, count(*) FROM actions"
                     + " WHERE at >= ? AND at < ? GROUP BY vm, action")) {
@@ -118,16 +187,18 @@ public final class StatsRepository {
 
     /** Actions by VM and kind in daily totals from {@code from} (inclusive) to {@code to} (exclusive). */
     public Map<String, Map<String, Integer>> dailyActions(LocalDate from, LocalDate to) {
-        return store.read("count actions", connection -> {
+        return read("count actions", connection -> {
             Map<String, Map<String, Integer>> counts = new HashMap<>();
-            try (PreparedStatement query = connection.prepareStatement("SELECT vm, actions FROM daily"
-                    + " WHERE day >= ? AND day < ? AND actions <> ''")) {
+            // Days mostly repeat a few texts ("reboot=1"): SQLite groups them, and each is parsed once a VM.
+            try (PreparedStatement query = connection.prepareStatement("SELECT vm, actions, count(*) FROM daily"
+                    + " WHERE day >= ? AND day < ? AND actions <> '' GROUP BY vm, actions")) {
                 query.setLong(1, from.toEpochDay());
                 query.setLong(2, to.toEpochDay());
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
                         Map<String, Integer> vm = counts.computeIfAbsent(rows.getString(1), v -> new TreeMap<>());
-                        DailyTotals.parseActions(rows.getString(2)).forEach((kind, n) -> vm.merge(kind, n,
+                        int days = rows.getInt(3);
+                        DailyTotals.parseActions(rows.getString(2)).forEach((kind, n) -> vm.merge(kind, n * days,
                                 Integer::sum));
                     }
                 }
@@ -138,7 +209,7 @@ public final class StatsRepository {
 
     /** The first day still held in detail (older days are daily totals), or null when nothing was folded. */
     public LocalDate detailFrom() {
-        return store.read("read meta", connection -> {
+        return read("read meta", connection -> {
             try (PreparedStatement query = connection.prepareStatement(
                     "SELECT value FROM meta WHERE key = 'detail_from'");
                     ResultSet rows = query.executeQuery()) {
@@ -149,7 +220,7 @@ public final class StatsRepository {
 
     /** Each VM's last backup, its chain's length and the archived chains still kept. */
     public Map<String, BackupSummary> backups() {
-        return store.read("read backups", connection -> {
+        return read("read backups", connection -> {
             Map<String, BackupSummary> summaries = new HashMap<>();
             try (PreparedStatement query = connection.prepareStatement("SELECT b.vm, b.chain, b.level, b.started_at,"
                     + " b.finished_at, b.bytes, b.result,"

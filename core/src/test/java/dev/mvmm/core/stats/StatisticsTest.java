@@ -189,4 +189,26 @@ class StatisticsTest {
         VmStats recent = report(clock.instant().minus(Duration.ofDays(7)), "web").vms().get(0);
         assertThat(recent.totals().unknown()).isZero();
     }
+
+    @Test
+    void a_window_starting_mid_day_in_folded_history_counts_only_its_part_of_that_day() {
+        Instant start = Instant.parse("2026-03-01T00:00:00Z");
+        health.save(List.of(), List.of(new HealthRepository.Transition("web", start, Availability.UP, null),
+                new HealthRepository.Transition("late", Instant.parse("2026-03-10T18:00:00Z"), Availability.UP,
+                        null)), List.of());
+        checked("web", clock.instant(), Availability.UP);
+        checked("late", clock.instant(), Availability.UP);
+        new HistoryCompactor(store).compact(clock.instant().minus(Duration.ofDays(31)));
+        Instant since = Instant.parse("2026-03-10T12:00:00Z");
+
+        StatsReport report = report(since, "web", "late");
+
+        VmStats web = report.vms().get(0);
+        assertThat(web.totals().of(Availability.UP)).isEqualTo(Duration.between(since, clock.instant()));
+        assertThat(web.totals().unknown()).isZero();
+        VmStats late = report.vms().get(1);
+        assertThat(late.totals().of(Availability.UP))
+                .isEqualTo(Duration.between(Instant.parse("2026-03-10T18:00:00Z"), clock.instant()));
+        assertThat(late.totals().unknown()).isEqualTo(Duration.ofHours(6));
+    }
 }
