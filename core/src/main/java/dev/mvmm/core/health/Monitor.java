@@ -34,11 +34,19 @@ import org.tinylog.Logger;
  * failing) and its own chain of steps: its probes complete on their own, its actions run on their
  * own threads, and a crash in its task is logged and retried with backoff. State lives in the same
  * database as {@code check}'s, so a host can switch between timer and daemon.
+ *
+ * <p>Cost per check is kept small (the monitor's CPU is the host's, every second of the day): each
+ * VM's state is kept in memory and read from the database again only when another process has
+ * written to it (SQLite's data version, polled twice a second); routine writes are gathered by a
+ * {@link StateWriter} and committed a few times a second; a check's decision runs where its probe
+ * completed, without one more hand-over between threads.
  */
 public final class Monitor {
 
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
-    private static final Duration MAINTENANCE_CACHE = Duration.ofSeconds(1);
+    private static final Duration EXTERNAL_POLL = Duration.ofMillis(500);
+    private static final Duration MAINTENANCE_REREAD = Duration.ofSeconds(30);
+    private static final Duration FLUSH_INTERVAL = Duration.ofMillis(250);
 
     private final HealthServices services;
     private final Supplier<Configuration> configuration;
@@ -48,11 +56,17 @@ public final class Monitor {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("schedule"));
     private final ExecutorService workers = Executors.newFixedThreadPool(4, named("worker"));
     private final ExecutorService actions = Executors.newCachedThreadPool(named("action"));
+    private final ScheduledExecutorService store = Executors.newSingleThreadScheduledExecutor(named("store"));
+    private final StateWriter writer;
     private final AtomicInteger runningActions = new AtomicInteger();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
-    private volatile Set<String> maintenance = Set.of();
+    private volatile List<MaintenanceRepository.Window> maintenance = List.of();
     private volatile Instant maintenanceRead = Instant.EPOCH;
+    /** Bumped whenever another process has written to the database: in-memory states are read again. */
+    private volatile long epoch;
+    private volatile long dataVersion = Long.MIN_VALUE;
+    private volatile Instant dataVersionRead = Instant.EPOCH;
 
     public Monitor(HealthServices services, Supplier<Configuration> configuration) {
         this.services = services;
@@ -60,6 +74,7 @@ public final class Monitor {
         this.steps = new VmCheck(services);
         this.runner = new ActionRunner(services, new VmActions(services.hypervisor(), services.clock(),
                 services.sleeper()));
+        this.writer = new StateWriter(steps);
     }
 
     /** One VM's schedule and what it has seen since the monitor started. */
@@ -72,6 +87,8 @@ public final class Monitor {
         volatile String lastDetail = "";
         volatile Instant lastLog = Instant.EPOCH;
         volatile VmHealth lastState;
+        /** The monitor's epoch when {@link #lastState} was read from the database or written by this watch. */
+        volatile long epoch = -1;
         final AtomicInteger checks = new AtomicInteger();
         final AtomicInteger failures = new AtomicInteger();
         final AtomicInteger acted = new AtomicInteger();
@@ -89,6 +106,8 @@ public final class Monitor {
 
     /** Loads the configuration and starts watching every enabled, valid VM. */
     public void start() {
+        store.scheduleWithFixedDelay(writer::flush, FLUSH_INTERVAL.toMillis(), FLUSH_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
         apply(configuration.get(), true);
         Logger.info("monitor started: watching {} VMs on {}", watches.size(), services.hypervisor().describe());
     }
@@ -166,7 +185,7 @@ public final class Monitor {
         try {
             Instant now = services.clock().instant();
             VmStatus status = services.hypervisor().status(vm.name()).orElse(null);
-            VmHealth prior = services.health().load(vm.name()).orElse(VmHealth.fresh(vm.name(), now));
+            VmHealth prior = current(watch, now);
             if (prior.pending() != null) {
                 runAction(watch, () -> runner.complete(vm, status, prior, settings), prior);
                 return;
@@ -181,7 +200,9 @@ public final class Monitor {
                     ? services.prober().submit(ProbeOutcome.targets(settings))
                             .thenApply(results -> ProbeOutcome.of(settings, results))
                     : CompletableFuture.completedFuture(ProbeOutcome.runningOnly());
-            probe.thenAcceptAsync(outcome -> decide(watch, vm, status, prior, outcome, settings), workers)
+            // Deciding costs microseconds and blocks on nothing (states are queued, actions get threads
+            // of their own): it runs on the thread that completed the probe.
+            probe.thenAccept(outcome -> decide(watch, vm, status, prior, outcome, settings))
                     .exceptionally(error -> {
                         crashed(watch, error);
                         return null;
@@ -215,6 +236,8 @@ public final class Monitor {
         try {
             actions.execute(() -> {
                 try {
+                    // The action reads the VM's state from the database: it must see every queued one.
+                    writer.flush();
                     ActionRunner.Result result = action.get();
                     if (result.outcome() != null) {
                         watch.acted.incrementAndGet();
@@ -222,6 +245,7 @@ public final class Monitor {
                         schedule(watch, watch.settings.schedule().checkInterval());
                     } else {
                         steps.save(Map.of(prior.vm(), prior), List.of(result.state()));
+                        remember(watch, result.state());
                         schedule(watch, Duration.ZERO);
                     }
                 } catch (RuntimeException e) {
@@ -237,8 +261,8 @@ public final class Monitor {
 
     private void record(Watch watch, VmHealth prior, VmHealth next, Verdict verdict) {
         if (next != null) {
-            steps.save(Map.of(prior.vm(), prior), List.of(next));
-            watch.lastState = next;
+            writer.add(prior, next);
+            remember(watch, next);
         }
         watch.crashes.set(0);
         watch.checks.incrementAndGet();
@@ -271,14 +295,64 @@ public final class Monitor {
         schedule(watch, Duration.ofSeconds(seconds));
     }
 
+    /** The VM's state: the one this monitor last saw, unless another process has written since. */
+    private VmHealth current(Watch watch, Instant now) {
+        pollExternalWrites(now);
+        long seen = epoch;
+        VmHealth known = watch.lastState;
+        if (known != null && watch.epoch == seen) {
+            return known;
+        }
+        writer.flush();
+        String vm = watch.config.name();
+        VmHealth loaded = services.health().load(vm).orElse(VmHealth.fresh(vm, now));
+        watch.lastState = loaded;
+        watch.epoch = seen;
+        return loaded;
+    }
+
+    private void remember(Watch watch, VmHealth state) {
+        watch.lastState = state;
+        watch.epoch = epoch;
+    }
+
+    /**
+     * At most twice a second, asks SQLite whether another process ('mvmm maintenance', 'check', a
+     * restore...) has committed; if so, queued states are written first and every VM's state and
+     * the maintenance windows are read again.
+     */
+    private void pollExternalWrites(Instant now) {
+        if (Duration.between(dataVersionRead, now).compareTo(EXTERNAL_POLL) < 0) {
+            return;
+        }
+        synchronized (this) {
+            if (Duration.between(dataVersionRead, now).compareTo(EXTERNAL_POLL) < 0) {
+                return;
+            }
+            long version = services.health().dataVersion();
+            if (version != dataVersion) {
+                writer.flush();
+                dataVersion = version;
+                epoch++;
+                maintenanceRead = Instant.EPOCH;
+            }
+            dataVersionRead = now;
+        }
+    }
+
     private boolean inMaintenance(String vm) {
         Instant now = services.clock().instant();
-        if (Duration.between(maintenanceRead, now).compareTo(MAINTENANCE_CACHE) >= 0) {
-            maintenance = services.maintenance().active(now).stream().map(MaintenanceRepository.Window::scope)
-                    .collect(Collectors.toSet());
+        pollExternalWrites(now);
+        if (Duration.between(maintenanceRead, now).compareTo(MAINTENANCE_REREAD) >= 0) {
+            maintenance = services.maintenance().active(now);
             maintenanceRead = now;
         }
-        return maintenance.contains(MaintenanceRepository.GLOBAL) || maintenance.contains(vm);
+        for (MaintenanceRepository.Window window : maintenance) {
+            if (window.activeAt(now) && (window.isGlobal() || window.scope().equals(vm))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** SIGUSR2: toggles the host's maintenance (persisted, as 'mvmm maintenance on|off'); returns the new state. */
@@ -334,6 +408,7 @@ public final class Monitor {
     public void stop(Duration grace) {
         stopping = true;
         scheduler.shutdownNow();
+        store.shutdown();
         workers.shutdown();
         actions.shutdown();
         try {
@@ -351,6 +426,7 @@ public final class Monitor {
         } finally {
             workers.shutdownNow();
             actions.shutdownNow();
+            writer.flush();
             stopped.countDown();
             Logger.info("monitor stopped");
         }

@@ -113,10 +113,18 @@ final class VmCheck {
      * 'hold-released' record wherever the loop guard's hold began or ended (stats counts them).
      */
     void save(Map<String, VmHealth> before, Collection<VmHealth> after) {
+        save(after.stream().map(state -> new StateWriter.Change(before.get(state.vm()), state)).toList());
+    }
+
+    /** Saves changes in order (a VM may appear more than once: each step gets its transition). */
+    void save(List<StateWriter.Change> changes) {
+        List<VmHealth> after = new java.util.ArrayList<>(changes.size());
         List<HealthRepository.Transition> transitions = new java.util.ArrayList<>();
         List<HealthRepository.ActionRecord> holds = new java.util.ArrayList<>();
-        for (VmHealth state : after) {
-            VmHealth prior = before.get(state.vm());
+        for (StateWriter.Change change : changes) {
+            VmHealth state = change.next();
+            VmHealth prior = change.prior();
+            after.add(state);
             Availability was = prior == null ? null : prior.availability();
             if (state.availability() != null && state.availability() != was) {
                 transitions.add(new HealthRepository.Transition(state.vm(), state.checkedAt(), state.availability(),

@@ -60,6 +60,11 @@ public final class HealthRepository {
         });
     }
 
+    /** See {@link StateStore#dataVersion()}: tells a long-running process that another one wrote. */
+    public long dataVersion() {
+        return store.dataVersion();
+    }
+
     /** Saves states, and the transitions and actions that go with them, in one transaction. */
     public void save(Collection<VmHealth> states, Collection<Transition> transitions,
             Collection<ActionRecord> actions) {

@@ -72,6 +72,19 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    /**
+     * A number that changes whenever another connection (another mvmm process) has committed to
+     * the database since this one last asked; this connection's own commits leave it alone.
+     */
+    public synchronized long dataVersion() {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("PRAGMA data_version")) {
+            return result.next() ? result.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw failure("read the data version", e);
+        }
+    }
+
     private void migrate() throws SQLException {
         int current = schemaVersion();
         if (current > Migrations.STEPS.size()) {

@@ -168,6 +168,28 @@ class MonitorTest {
     }
 
     @Test
+    void maintenance_set_by_another_process_is_seen_and_states_reach_the_database() throws Exception {
+        monitor.start();
+        await("first checks", Duration.ofSeconds(5), () -> monitor.statistics().get(0).checks() >= 2);
+        try (StateStore other = StateStore.open(dir.resolve("mvmm.db"))) {
+            HealthRepository otherHealth = new HealthRepository(other);
+            java.time.Instant checked = otherHealth.load("web").orElseThrow().checkedAt();
+            await("routine states written", Duration.ofSeconds(5),
+                    () -> otherHealth.load("web").orElseThrow().checkedAt().isAfter(checked));
+            MaintenanceRepository windows = new MaintenanceRepository(other);
+            windows.put(new MaintenanceRepository.Window("web", java.time.Instant.now(), null, "by hand"));
+            web.close();
+
+            Thread.sleep(4000);
+            assertThat(hypervisor.calls()).isEmpty();
+            assertThat(otherHealth.load("web").orElseThrow().detail()).contains("maintenance");
+
+            windows.remove("web");
+            await("the reboot after maintenance", Duration.ofSeconds(10), () -> started("web"));
+        }
+    }
+
+    @Test
     void stopping_lets_a_reboot_in_progress_finish() throws Exception {
         monitor.start();
         web.close();

@@ -67,12 +67,13 @@ public final class LibvirtHypervisor implements Hypervisor {
         Map<String, VmStatus> vms = new LinkedHashMap<>();
         try {
             for (int id : connection.listDomains()) {
-                lookup(() -> connection.domainLookupByID(id)).map(this::withStart)
+                lookup(() -> connection.domainLookupByID(id), null).map(this::withStart)
                         .ifPresent(status -> vms.put(status.name(), status));
             }
             for (String name : connection.listDefinedDomains()) {
                 if (!vms.containsKey(name)) {
-                    lookup(() -> connection.domainLookupByName(name)).ifPresent(status -> vms.put(name, status));
+                    lookup(() -> connection.domainLookupByName(name), name).ifPresent(status -> vms.put(name,
+                            status));
                 }
             }
         } catch (LibvirtException e) {
@@ -84,7 +85,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     @Override
     public Optional<VmStatus> status(String vm) {
         try {
-            return lookup(() -> connection.domainLookupByName(vm)).map(this::withStart);
+            return lookup(() -> connection.domainLookupByName(vm), vm).map(this::withStart);
         } catch (LibvirtException e) {
             throw unavailable("look up domain " + vm, e);
         }
@@ -179,7 +180,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     /** A domain that vanishes between listing and lookup (undefined, migrated) is simply absent. */
-    private static Optional<VmStatus> lookup(DomainLookup lookup) throws LibvirtException {
+    /** @param name the domain's name when it was looked up by it (saves a call: a monitor makes many) */
+    private static Optional<VmStatus> lookup(DomainLookup lookup, String name) throws LibvirtException {
         Domain domain;
         try {
             domain = lookup.find();
@@ -194,7 +196,8 @@ public final class LibvirtHypervisor implements Hypervisor {
             PowerState state = map(info.state);
             int id = domain.getID();
             String runId = id > 0 && state != PowerState.SHUT_OFF ? Integer.toString(id) : null;
-            return Optional.of(new VmStatus(domain.getName(), state, runId, domain.isPersistent() == 1));
+            return Optional.of(new VmStatus(name != null ? name : domain.getName(), state, runId,
+                    domain.isPersistent() == 1));
         } catch (LibvirtException e) {
             if (e.getError() != null && e.getError().getCode() == Error.ErrorNumber.VIR_ERR_NO_DOMAIN) {
                 return Optional.empty();
