@@ -39,6 +39,7 @@ public final class Warmup {
         }
         if (libvirt) {
             try {
+                dev.mvmm.core.host.libvirt.NativeSearchPath.prepare();
                 Class.forName("org.libvirt.Connect", true, Warmup.class.getClassLoader());
             } catch (ClassNotFoundException | LinkageError e) {
                 // Reported when libvirt is connected to.

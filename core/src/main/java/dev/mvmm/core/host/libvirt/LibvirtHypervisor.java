@@ -47,6 +47,7 @@ public final class LibvirtHypervisor implements Hypervisor {
         try {
             // libvirt's default handler prints every error to stderr; errors reach us as exceptions.
             Connect.setErrorCallback((userData, error) -> { });
+            NativeSearchPath.prepare();
             return new LibvirtHypervisor(uri, new Connect(uri.toString(), false));
         } catch (LibvirtException e) {
             throw new HypervisorUnavailableException("cannot connect to libvirt at " + uri + ": " + e.getMessage()
