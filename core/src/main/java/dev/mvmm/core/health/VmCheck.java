@@ -1,5 +1,6 @@
 package dev.mvmm.core.health;
 
+import dev.mvmm.core.config.Durations;
 import dev.mvmm.core.config.VmConfig;
 import dev.mvmm.core.host.PowerState;
 import dev.mvmm.core.host.VmStatus;
@@ -109,6 +110,13 @@ final class VmCheck {
     }
 
     /**
+     * Longer than this without a check, a VM's availability in between is unknown: the gap is
+     * recorded as unmonitored rather than stretched over by the last state. Any timer or cron
+     * schedule checks far more often; a host that was off, or a clock set forward, does not.
+     */
+    static final Duration UNWATCHED_GAP = Duration.ofHours(1);
+
+    /**
      * Saves states with a transition wherever availability changed, and a 'hold' or
      * 'hold-released' record wherever the loop guard's hold began or ended (stats counts them).
      */
@@ -126,6 +134,14 @@ final class VmCheck {
             VmHealth prior = change.prior();
             after.add(state);
             Availability was = prior == null ? null : prior.availability();
+            if (state.availability() != null && was != null && prior.checkedAt() != null
+                    && Duration.between(prior.checkedAt(), state.checkedAt()).compareTo(UNWATCHED_GAP) > 0) {
+                // Nobody looked (host off, timer stopped, clock jumped ahead): not uptime, not downtime.
+                transitions.add(new HealthRepository.Transition(state.vm(), prior.checkedAt(),
+                        Availability.UNMONITORED, "no check for " + Durations.format(Duration.between(
+                                prior.checkedAt(), state.checkedAt()))));
+                was = Availability.UNMONITORED;
+            }
             if (state.availability() != null && state.availability() != was) {
                 transitions.add(new HealthRepository.Transition(state.vm(), state.checkedAt(), state.availability(),
                         state.detail()));

@@ -387,6 +387,24 @@ class HealthCheckTest {
     }
 
     @Test
+    void a_long_gap_between_checks_is_recorded_as_unmonitored_not_as_uptime() {
+        check();
+        java.time.Instant first = clock.instant();
+        clock.advance(Duration.ofHours(3));
+        check();
+
+        assertThat(new HealthRepository(store).transitions("web")).extracting(HealthRepository.Transition::availability,
+                HealthRepository.Transition::at).containsExactly(org.assertj.core.groups.Tuple.tuple(Availability.UP,
+                        first), org.assertj.core.groups.Tuple.tuple(Availability.UNMONITORED, first),
+                org.assertj.core.groups.Tuple.tuple(Availability.UP, clock.instant()));
+        dev.mvmm.core.stats.VmStats web = new dev.mvmm.core.stats.Statistics(
+                new dev.mvmm.core.stats.StatsRepository(store), new HealthRepository(store), clock)
+                .report(List.of("web"), java.util.Set.of("web"), java.util.Map.of(), first).vms().get(0);
+        assertThat(web.totals().of(Availability.UP)).isZero();
+        assertThat(web.totals().of(Availability.UNMONITORED)).isEqualTo(Duration.ofHours(3));
+    }
+
+    @Test
     void action_none_records_and_notifies_without_touching_the_vm() throws IOException {
         conf("web.conf", "ip=127.0.0.1", "portsall=" + web.port(), "action=none");
         web.close();
