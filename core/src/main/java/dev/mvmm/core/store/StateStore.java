@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import dev.mvmm.core.config.Durations;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -28,7 +29,19 @@ public final class StateStore implements AutoCloseable {
         this.connection = connection;
     }
 
+    /**
+     * Opens (creating it if need be) and migrates the database. A damaged one (not a database, or
+     * corrupt, now or as marked by an earlier run) is moved aside with its journal and a new one
+     * started, with an error in the log: health history starts afresh, while backups are described
+     * by their folders in {@code backup_path} and lose nothing. A database locked by another process
+     * beyond the busy timeout is a clear error, never a silent wait.
+     */
     public static StateStore open(Path path) {
+        return open(path, BUSY_TIMEOUT_MS);
+    }
+
+    /** {@link #open(Path)} with another busy timeout (tests). */
+    static StateStore open(Path path, int busyTimeoutMs) {
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) {
@@ -38,12 +51,32 @@ public final class StateStore implements AutoCloseable {
             throw new StateException("cannot create the directory of the state database " + path + ": "
                     + e.getMessage() + "; create it or choose another file with --state or MVMM_STATE", e);
         }
+        Path marker = damagedMarker(path);
+        if (Files.exists(marker)) {
+            moveAside(path, "an earlier mvmm run found it damaged");
+        }
         try {
-            Properties properties = new Properties();
-            properties.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MS));
-            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + path, properties);
+            return connect(path, busyTimeoutMs);
+        } catch (SQLException e) {
+            if (isDamage(e)) {
+                moveAside(path, e.getMessage());
+                try {
+                    return connect(path, busyTimeoutMs);
+                } catch (SQLException again) {
+                    throw cannotOpen(path, again, busyTimeoutMs);
+                }
+            }
+            throw cannotOpen(path, e, busyTimeoutMs);
+        }
+    }
+
+    private static StateStore connect(Path path, int busyTimeoutMs) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("busy_timeout", Integer.toString(busyTimeoutMs));
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + path, properties);
+        try {
             try (Statement statement = connection.createStatement()) {
-                statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
+                statement.execute("PRAGMA busy_timeout = " + busyTimeoutMs);
                 // Only takes effect on a new, empty database: lets history compaction give pages back.
                 statement.execute("PRAGMA auto_vacuum = INCREMENTAL");
                 statement.execute("PRAGMA journal_mode = WAL");
@@ -52,9 +85,74 @@ public final class StateStore implements AutoCloseable {
             StateStore store = new StateStore(path, connection);
             store.migrate();
             return store;
-        } catch (SQLException e) {
-            throw new StateException("cannot open the state database " + path + ": " + e.getMessage()
-                    + "; check its permissions, or move it aside if it is damaged", e);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    private static StateException cannotOpen(Path path, SQLException e, int busyTimeoutMs) {
+        if (isBusy(e)) {
+            return new StateException("the state database " + path + " is locked by another process (waited "
+                    + Durations.format(java.time.Duration.ofMillis(busyTimeoutMs)) + "); nothing was done. 'fuser -v " + path + "' shows which process;"
+                    + " let it finish, or stop it", e);
+        }
+        return new StateException("cannot open the state database " + path + ": " + e.getMessage()
+                + "; check its permissions and free space", e);
+    }
+
+    /** SQLite's primary result code (extended codes carry it in the low byte). */
+    private static int resultCode(SQLException e) {
+        return e.getErrorCode() & 0xff;
+    }
+
+    static boolean isDamage(SQLException e) {
+        int code = resultCode(e);
+        return code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+    }
+
+    private static boolean isBusy(SQLException e) {
+        int code = resultCode(e);
+        return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+    }
+
+    private static final int SQLITE_BUSY = 5;
+    private static final int SQLITE_LOCKED = 6;
+    private static final int SQLITE_CORRUPT = 11;
+    private static final int SQLITE_NOTADB = 26;
+
+    /** A file beside the database that tells the next run to move the database aside. */
+    static Path damagedMarker(Path path) {
+        return path.resolveSibling(path.getFileName() + ".damaged");
+    }
+
+    /**
+     * Renames the database, and its write-ahead log, to {@code <name>.damaged-<UTC time>}; another
+     * process may have done it first, which is as good.
+     */
+    private static void moveAside(Path path, String why) {
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+        Path aside = path.resolveSibling(path.getFileName() + ".damaged-" + stamp);
+        try {
+            if (Files.exists(path)) {
+                Files.move(path, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Path wal = path.resolveSibling(path.getFileName() + "-wal");
+                if (Files.exists(wal)) {
+                    Files.move(wal, aside.resolveSibling(aside.getFileName() + "-wal"),
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+                Files.deleteIfExists(path.resolveSibling(path.getFileName() + "-shm"));
+                org.tinylog.Logger.error("the state database {} is damaged ({}); moved aside to {} and started a "
+                        + "new one: health history and counters start afresh, backups are read from their folders "
+                        + "and lose nothing", path, why, aside);
+            }
+            Files.deleteIfExists(damagedMarker(path));
+        } catch (java.nio.file.NoSuchFileException e) {
+            // Another mvmm process moved it first.
+        } catch (IOException e) {
+            throw new StateException("the state database " + path + " is damaged (" + why
+                    + ") and could not be moved aside: " + e.getMessage() + "; move it aside by hand", e);
         }
     }
 
@@ -177,6 +275,20 @@ public final class StateStore implements AutoCloseable {
     }
 
     StateException failure(String what, SQLException e) {
+        if (isDamage(e)) {
+            // Found in the middle of work: the next run moves it aside (this one may hold it open).
+            try {
+                Files.writeString(damagedMarker(path), e.getMessage() + System.lineSeparator());
+            } catch (IOException ignored) {
+                // The error below still says what to do.
+            }
+            return new StateException("state database " + path + ": cannot " + what + ": it is damaged ("
+                    + e.getMessage() + "); the next mvmm run moves it aside and starts a new one", e);
+        }
+        if (isBusy(e)) {
+            return new StateException("state database " + path + ": cannot " + what + ": locked by another process "
+                    + "for over " + BUSY_TIMEOUT_MS / 1000 + "s; 'fuser -v " + path + "' shows which", e);
+        }
         return new StateException("state database " + path + ": cannot " + what + ": " + e.getMessage(), e);
     }
 

@@ -65,12 +65,57 @@ class StateStoreTest {
     }
 
     @Test
-    void a_file_that_is_not_a_database_gives_a_clear_error() throws IOException {
+    void a_file_that_is_not_a_database_is_moved_aside_and_a_new_one_started() throws IOException {
         Path file = dir.resolve("mvmm.db");
-        Files.writeString(file, "this is not sqlite, just some text that is long enough to be a header....");
+        String garbage = "this is not sqlite, just some text that is long enough to be a header....";
+        Files.writeString(file, garbage);
 
-        assertThatThrownBy(() -> StateStore.open(file)).isInstanceOf(StateException.class)
-                .hasMessageContaining("cannot open the state database " + file);
+        try (StateStore store = StateStore.open(file)) {
+            assertThat(store.schemaVersion()).isEqualTo(Migrations.STEPS.size());
+        }
+
+        try (var files = Files.list(dir)) {
+            Path aside = files.filter(f -> f.getFileName().toString().startsWith("mvmm.db.damaged-")).findFirst()
+                    .orElseThrow();
+            assertThat(Files.readString(aside)).isEqualTo(garbage);
+        }
+    }
+
+    @Test
+    void a_database_found_damaged_during_work_is_moved_aside_by_the_next_open() throws Exception {
+        Path file = dir.resolve("mvmm.db");
+        try (StateStore store = StateStore.open(file)) {
+            new HealthRepository(store).save(VmHealth.fresh("web", Instant.now()));
+            StateException error = store.failure("read", new org.sqlite.SQLiteException("database disk image is "
+                    + "malformed", org.sqlite.SQLiteErrorCode.SQLITE_CORRUPT));
+            assertThat(error).hasMessageContaining("the next mvmm run moves it aside");
+        }
+
+        try (StateStore store = StateStore.open(file)) {
+            assertThat(new HealthRepository(store).load("web")).isEmpty();
+        }
+        assertThat(StateStore.damagedMarker(file)).doesNotExist();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(f -> f.startsWith("mvmm.db.damaged-"));
+        }
+    }
+
+    @Test
+    void a_database_locked_by_another_process_is_a_clear_error_that_names_it() throws Exception {
+        Path file = dir.resolve("mvmm.db");
+        StateStore.open(file).close();
+        try (java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement statement = other.createStatement()) {
+            statement.execute("PRAGMA locking_mode = EXCLUSIVE");
+            statement.execute("BEGIN EXCLUSIVE");
+            statement.execute("INSERT INTO meta VALUES ('held', 'by a test')");
+
+            assertThatThrownBy(() -> StateStore.open(file, 300)).isInstanceOf(StateException.class)
+                    .hasMessageContaining("is locked by another process").hasMessageContaining("fuser -v " + file)
+                    .hasMessageContaining("nothing was done");
+            statement.execute("ROLLBACK");
+        }
+        assertThat(file).exists();
     }
 
     @Test
