@@ -48,13 +48,35 @@ public final class LocalFiles implements TargetFiles {
         return top == null ? null : top.toString();
     }
 
+    /**
+     * Copies into a hidden {@code .<name>.mvmm-partial} beside the target, verifies it, and only then
+     * renames it to the target (never over an existing file): a copy cut off (even by SIGKILL)
+     * never looks finished, and the next replicate simply writes its partial file again.
+     */
     @Override
     public void copyImage(Path source, String format, String target) {
-        convert(source, format, target, progress);
-        CommandResult compare = ExternalCommand.run(List.of("qemu-img", "compare", "-U", source.toString(), target),
-                Map.of(), COPY);
-        if (compare.exitCode() != 0) {
-            throw new BackupException("the copy " + target + " differs from " + source + ": " + compare.summary());
+        Path finished = Path.of(target);
+        Path partial = finished.resolveSibling("." + finished.getFileName() + ".mvmm-partial");
+        try {
+            convert(source, format, partial.toString(), progress);
+            CommandResult compare = ExternalCommand.run(List.of("qemu-img", "compare", "-U", source.toString(),
+                    partial.toString()), Map.of(), COPY);
+            if (compare.exitCode() != 0) {
+                throw new BackupException("the copy of " + source + " differs from it: " + compare.summary());
+            }
+            Files.move(partial, finished);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new BackupException(target + " appeared while it was being copied; replicate never overwrites a "
+                    + "file");
+        } catch (IOException e) {
+            throw new BackupException("cannot put the copy of " + source + " in place as " + target + ": "
+                    + e.getMessage());
+        } finally {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException e) {
+                Logger.warn("could not remove {}: {}", partial, e.getMessage());
+            }
         }
     }
 
