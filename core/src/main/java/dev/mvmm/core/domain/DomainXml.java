@@ -29,6 +29,8 @@ public final class DomainXml {
     /** The namespace of libvirt's QEMU-specific elements. */
     public static final String QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0";
     static final String INCREMENTAL_BACKUP = "incremental-backup";
+    /** The namespace of mvmm's own mark in a domain's {@code <metadata>}. */
+    public static final String MVMM_NS = "https://mvmm.dev/xmlns/domain/1";
 
     private final Document document;
     private final Element domain;
@@ -235,6 +237,45 @@ public final class DomainXml {
         add.setAttribute("capability", INCREMENTAL_BACKUP);
         capabilities.appendChild(add);
         return true;
+    }
+
+    /**
+     * Marks the definition as a clone still being made from {@code source}: {@code replicate}
+     * defines the clone with this mark first and removes it last, so a run cut off in between
+     * leaves a clone the next run knows as its own unfinished work.
+     */
+    public void markUnfinishedReplica(String source) {
+        clearUnfinishedReplica();
+        Element metadata = element(domain, "metadata");
+        Element mark = document.createElementNS(MVMM_NS, "mvmm:replicate");
+        mark.setAttribute("state", "copying");
+        mark.setAttribute("source", source);
+        metadata.appendChild(mark);
+    }
+
+    /** Whether the definition carries {@link #markUnfinishedReplica}'s mark. */
+    public boolean isUnfinishedReplica() {
+        return !replicaMarks().isEmpty();
+    }
+
+    public void clearUnfinishedReplica() {
+        for (Element mark : replicaMarks()) {
+            mark.getParentNode().removeChild(mark);
+        }
+    }
+
+    private List<Element> replicaMarks() {
+        List<Element> marks = new ArrayList<>();
+        for (Element metadata : children(domain, "metadata")) {
+            NodeList nodes = metadata.getChildNodes();
+            for (int i = 0; i < nodes.getLength(); i++) {
+                if (nodes.item(i) instanceof Element element && MVMM_NS.equals(element.getNamespaceURI())
+                        && "replicate".equals(element.getLocalName())) {
+                    marks.add(element);
+                }
+            }
+        }
+        return marks;
     }
 
     public String toXml() {

@@ -72,8 +72,12 @@ public final class Replicate {
             throw new BackupException("VM " + vm + " is transient (not defined); only defined VMs can be replicated");
         }
         if (there.status(request.name()).isPresent()) {
-            throw new BackupException("a VM named " + request.name() + " exists already on " + files.describe()
-                    + "; choose another name");
+            DomainXml existing = DomainXml.parse(there.inactiveDefinition(request.name()));
+            if (!existing.isUnfinishedReplica()) {
+                throw new BackupException("a VM named " + request.name() + " exists already on " + files.describe()
+                        + "; choose another name");
+            }
+            rollBack(existing);
         }
         boolean running = status.state() != PowerState.SHUT_OFF;
         if (running && !request.shutdownSource()) {
@@ -117,6 +121,12 @@ public final class Replicate {
         List<String> created = new ArrayList<>();
         boolean defined = false;
         try {
+            // Defined first, marked unfinished, and unmarked last: a run cut off anywhere in between
+            // leaves a clone that the next run recognises as its own and removes before starting over.
+            clone.markUnfinishedReplica(vm);
+            there.define(clone.toXml());
+            defined = true;
+            clone.clearUnfinishedReplica();
             for (Map.Entry<String, String> entry : targets.entrySet()) {
                 DomainXml.Disk disk = copied.get(entry.getKey());
                 String top = files.makeDirectories(Path.of(entry.getValue()).getParent().toString());
@@ -148,7 +158,6 @@ public final class Replicate {
                 }
             }
             there.define(clone.toXml());
-            defined = true;
             boolean started = false;
             if (request.start()) {
                 there.start(request.name());
@@ -240,6 +249,38 @@ public final class Replicate {
                 : "; COULD NOT remove " + String.join(", ", left));
         Logger.tag(name).error("replicate failed: {}", story);
         return new BackupException(story.toString());
+    }
+
+    /**
+     * Removes what a replicate cut off (SIGKILL, power loss) left: the clone it had defined, marked
+     * unfinished, and the files of its definition (disks, their partial copies, NVRAM, TPM state),
+     * all of which that run had created (it never copies onto an existing file).
+     */
+    private void rollBack(DomainXml leftover) {
+        String name = leftover.name();
+        List<String> paths = new ArrayList<>();
+        for (DomainXml.Disk disk : leftover.disks()) {
+            if (disk.fileBacked() && "disk".equals(disk.device())) {
+                Path file = Path.of(disk.file());
+                paths.add(file.toString());
+                paths.add(file.resolveSibling("." + file.getFileName() + ".mvmm-partial").toString());
+            }
+        }
+        leftover.nvram().ifPresent(paths::add);
+        if (leftover.hasEmulatedTpm() && leftover.uuid() != null) {
+            paths.add(SWTPM + leftover.uuid());
+        }
+        if (there.status(name).map(s -> s.state() != PowerState.SHUT_OFF).orElse(false)) {
+            there.destroy(name);
+        }
+        there.undefine(name);
+        for (String path : paths) {
+            if (files.exists(path)) {
+                files.delete(path);
+            }
+        }
+        progress.accept("removed the unfinished clone " + name + " that an interrupted replicate had left");
+        Logger.tag(name).warn("removed the unfinished clone {} left by an interrupted replicate", name);
     }
 
     private void restartSource(String vm) {

@@ -125,4 +125,20 @@ class DomainXmlTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void an_unfinished_replica_mark_survives_the_round_trip_and_is_removed_cleanly() {
+        DomainXml xml = DomainXml.parse("<domain type='kvm'><name>web-clone</name><metadata><app:x "
+                + "xmlns:app='https://example.org/app'/></metadata></domain>");
+        assertThat(xml.isUnfinishedReplica()).isFalse();
+
+        xml.markUnfinishedReplica("web");
+        DomainXml read = DomainXml.parse(xml.toXml());
+
+        assertThat(read.isUnfinishedReplica()).isTrue();
+        assertThat(read.toXml()).contains("source=\"web\"").contains("https://example.org/app");
+        read.clearUnfinishedReplica();
+        assertThat(DomainXml.parse(read.toXml()).isUnfinishedReplica()).isFalse();
+        assertThat(read.toXml()).contains("https://example.org/app");
+    }
 }
