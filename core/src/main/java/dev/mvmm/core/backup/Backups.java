@@ -310,9 +310,21 @@ public final class Backups {
         }
     }
 
+    private boolean warnedOpen;
+
+    /** Backups hold whatever the VMs' disks hold: say so, once a run, when every user can read them. */
+    private void warnIfOpen(Path backupPath) {
+        if (!warnedOpen && dev.mvmm.core.PrivateFiles.openToOthers(backupPath)) {
+            warnedOpen = true;
+            Logger.warn("{} can be read by every user of this host, and backups hold whatever the VMs' disks hold; "
+                    + "make it private: chmod o-rwx {}", backupPath, backupPath);
+        }
+    }
+
     private void checkSpace(String vm, Path backupPath, Map<String, Tools.ImageInfo> images, String level) {
         try {
-            Files.createDirectories(backupPath);
+            dev.mvmm.core.PrivateFiles.createDirectories(backupPath);
+            warnIfOpen(backupPath);
             long free = Files.getFileStore(backupPath).getUsableSpace();
             long used = images.values().stream().mapToLong(Tools.ImageInfo::actualSize).sum();
             long needed = "inc".equals(level) ? used / 10 : used;

@@ -71,6 +71,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     private static StateStore connect(Path path, int busyTimeoutMs) throws SQLException {
+        createPrivately(path);
         Properties properties = new Properties();
         properties.setProperty("busy_timeout", Integer.toString(busyTimeoutMs));
         Connection connection = DriverManager.getConnection("jdbc:sqlite:" + path, properties);
@@ -88,6 +89,24 @@ public final class StateStore implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
+        }
+    }
+
+    /**
+     * A new database starts as an empty file readable by its owner only (health history names the
+     * host's VMs and what happened to them); SQLite gives its journal files the same mode.
+     */
+    private static void createPrivately(Path path) {
+        if (Files.exists(path)) {
+            return;
+        }
+        try {
+            Files.createFile(path, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // Another process made it first.
+        } catch (IOException | UnsupportedOperationException e) {
+            // SQLite creates it then, with its own mode, or reports why it cannot.
         }
     }
 

@@ -146,4 +146,17 @@ class StateStoreTest {
             assertThat(new HealthRepository(store).loadAll()).hasSize(200);
         }
     }
+
+    @Test
+    void a_new_database_and_its_journal_are_readable_by_their_owner_only() throws Exception {
+        Path file = dir.resolve("mvmm.db");
+        try (StateStore store = StateStore.open(file)) {
+            new HealthRepository(store).save(VmHealth.fresh("web", Instant.now()));
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
+            Path wal = dir.resolve("mvmm.db-wal");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(wal)))
+                    .isEqualTo("rw-------");
+        }
+    }
 }
