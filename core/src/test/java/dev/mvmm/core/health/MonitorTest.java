@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mvmm.core.Sleeper;
 import dev.mvmm.core.config.ConfigLoader;
+import dev.mvmm.core.config.Configuration;
 import dev.mvmm.core.host.PowerState;
 import dev.mvmm.core.lock.VmLocks;
 import dev.mvmm.core.notify.Event;
@@ -13,6 +14,7 @@ import dev.mvmm.core.store.MaintenanceRepository;
 import dev.mvmm.core.store.StateStore;
 import dev.mvmm.core.support.FakeHypervisor;
 import dev.mvmm.core.support.Listener;
+import dev.mvmm.core.support.MutableClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -227,6 +230,39 @@ class MonitorTest {
         hypervisor.running("web");
         await("picked up again", Duration.ofSeconds(3), () -> monitor.statistics().get(0).detail()
                 .contains("recovering"));
+    }
+
+    @Test
+    void acts_at_the_threshold_counted_from_the_first_failure_a_check_recorded() throws Exception {
+        conf("mvmm.conf", "check_interval=1", "fail_interval=1", "fail_threshold=6", "wait_interval=1",
+                "recovery_time=30", "connect_timeout=300ms");
+        web.close();
+        // Two 'mvmm check' runs, 4 s and 2 s ago, as a timer made them before the host switched to the daemon.
+        Instant firstFailure = Instant.now().minusSeconds(4);
+        MutableClock clock = new MutableClock(firstFailure);
+        check(clock);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(check(clock).outcomes()).singleElement()
+                .satisfies(web -> assertThat(web.verdict().detail()).contains("failing for 2s of 6s"));
+        assertThat(hypervisor.calls()).isEmpty();
+
+        long start = System.nanoTime();
+        monitor.start();
+        await("the reboot", Duration.ofSeconds(12), () -> hypervisor.calls().contains("shutdown web"));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("6s from check's first failure, not from the "
+                + "monitor's start").isLessThan(Duration.ofMillis(4500));
+        assertThat(new HealthRepository(store).actions("web")).singleElement().satisfies(action -> assertThat(
+                Duration.between(firstFailure, action.at())).isBetween(Duration.ofSeconds(6), Duration.ofSeconds(8)));
+    }
+
+    /** One 'mvmm check' pass on the monitor's database, at the given clock's time. */
+    private CheckReport check(MutableClock clock) {
+        Configuration config = new ConfigLoader(dir.resolve("conf")).load();
+        HealthServices services = new HealthServices(hypervisor, new HealthRepository(store),
+                new MaintenanceRepository(store), new VmLocks(dir.resolve("locks"), clock), prober, events::add,
+                clock, clock);
+        return new HealthCheck(services).run(new CheckRequest(config.vms(), List.of()));
     }
 
     private static List<Socket> fill(ServerSocket server) {
