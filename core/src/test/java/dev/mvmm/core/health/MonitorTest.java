@@ -13,6 +13,7 @@ import dev.mvmm.core.store.HealthRepository;
 import dev.mvmm.core.store.MaintenanceRepository;
 import dev.mvmm.core.store.StateStore;
 import dev.mvmm.core.support.FakeHypervisor;
+import dev.mvmm.core.support.CapturedLog;
 import dev.mvmm.core.support.Listener;
 import dev.mvmm.core.support.MutableClock;
 import java.io.IOException;
@@ -146,6 +147,24 @@ class MonitorTest {
     }
 
     @Test
+    void reload_applies_a_changed_vm_file_the_new_port_is_probed() throws Exception {
+        monitor.start();
+        await("web healthy", Duration.ofSeconds(5), () -> monitor.statistics().get(0).verdict().equals("healthy"));
+        int moved = Listener.closedPort();
+        conf("web.conf", "ip=127.0.0.1", "portsall=" + moved, "fail_threshold=1h");
+
+        Thread.sleep(1500);
+        assertThat(monitor.statistics().get(0).verdict()).as("the file alone changes nothing").isEqualTo("healthy");
+        monitor.reload();
+
+        await("the new port probed", Duration.ofSeconds(5), () -> monitor.statistics().get(0).detail()
+                .contains("port " + moved + " refused"));
+        assertThat(monitor.statistics().get(0).verdict()).isEqualTo("failing");
+        assertThat(monitor.statistics().get(0).detail()).as("the changed fail_threshold too").contains("of 1h");
+        assertThat(hypervisor.calls()).isEmpty();
+    }
+
+    @Test
     void a_broken_global_file_on_reload_keeps_the_old_configuration() throws Exception {
         monitor.start();
         conf("mvmm.conf", "check_interval=soon");
@@ -190,6 +209,49 @@ class MonitorTest {
             windows.remove("web");
             await("the reboot after maintenance", Duration.ofSeconds(10), () -> started("web"));
         }
+    }
+
+    @Test
+    void logs_still_running_every_log_interval_not_at_every_check() throws Exception {
+        conf("web.conf", "ip=127.0.0.1", "portsall=" + web.port(), "log_interval=2");
+        try (CapturedLog log = CapturedLog.open()) {
+            monitor.start();
+            await("six checks", Duration.ofSeconds(10), () -> monitor.statistics().get(0).checks() >= 6);
+
+            List<CapturedLog.Line> lines = log.containing("[web] still running");
+            assertThat(lines).hasSizeBetween(2, 4);
+            assertThat(lines.get(0).text()).matches("INFO \\[web\\] still running: healthy, up \\d+m?s");
+            for (int i = 1; i < lines.size(); i++) {
+                assertThat(Duration.ofNanos(lines.get(i).nanos() - lines.get(i - 1).nanos()))
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+            }
+        }
+    }
+
+    @Test
+    void statistics_signal_logs_a_line_per_vm() throws Exception {
+        Listener db = Listener.open();
+        conf("db.conf", "ip=127.0.0.1", "portsall=" + db.port(), "fail_threshold=1h");
+        hypervisor.running("db");
+        db.close();
+        monitor.start();
+        await("both checked twice", Duration.ofSeconds(5), () -> monitor.statistics().stream()
+                .allMatch(s -> s.checks() >= 2));
+
+        try (CapturedLog log = CapturedLog.open()) {
+            monitor.logStatistics();
+
+            assertThat(log.texts("monitor: ")).containsExactly(
+                    "INFO monitor: 2 VMs watched, 0 actions running, host maintenance off");
+            assertThat(log.texts("[db] ")).singleElement().satisfies(line -> assertThat(line)
+                    .matches("INFO \\[db\\] failing, up \\d+s; \\d+ checks, \\d+ failing, 0 actions since start; "
+                            + "port " + db.port() + " refused; failing for \\d+s of 1h"));
+            assertThat(log.texts("[web] ")).singleElement().satisfies(line -> assertThat(line)
+                    .matches("INFO \\[web\\] healthy, up \\d+s; \\d+ checks, 0 failing, 0 actions since start; "
+                            + "all ports answer"));
+        }
+        assertThat(monitor.statistics()).extracting(Monitor.VmStatistics::vm).containsExactly("db", "web");
+        assertThat(monitor.statistics().get(0).failures()).isGreaterThanOrEqualTo(2);
     }
 
     @Test
