@@ -2,6 +2,7 @@ package dev.mvmm.core.host.proxmox;
 
 import dev.mvmm.core.exec.CommandResult;
 import dev.mvmm.core.exec.ExternalCommand;
+import dev.mvmm.core.exec.Programs;
 import dev.mvmm.core.host.Hypervisor;
 import dev.mvmm.core.host.HypervisorException;
 import dev.mvmm.core.host.HypervisorUnavailableException;
@@ -53,12 +54,17 @@ public final class ProxmoxHypervisor implements Hypervisor {
         return new ProxmoxHypervisor(Path.of("/"), List.of("qm"));
     }
 
-    /** Whether this looks like a Proxmox VE node: {@code /etc/pve} and a {@code qm} on the PATH. */
+    /** Whether this host looks like a Proxmox VE node: {@code /etc/pve} and a {@code qm} on the PATH. */
     public static boolean detected() {
-        if (!Files.isDirectory(Path.of("/etc/pve"))) {
-            return false;
-        }
-        return dev.mvmm.core.exec.Programs.onPath("qm");
+        return detected(Path.of("/"), Programs.path());
+    }
+
+    /**
+     * Whether {@code root} looks like a Proxmox VE node's file system: {@code etc/pve} is a directory
+     * and {@code qm} is in one of the directories of {@code path} (colon-separated, as PATH).
+     */
+    public static boolean detected(Path root, String path) {
+        return Files.isDirectory(root.resolve("etc/pve")) && Programs.onPath("qm", path);
     }
 
     @Override

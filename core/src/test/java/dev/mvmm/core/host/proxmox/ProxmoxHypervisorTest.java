@@ -7,6 +7,7 @@ import dev.mvmm.core.host.HypervisorException;
 import dev.mvmm.core.host.PowerState;
 import dev.mvmm.core.host.VmStatus;
 import dev.mvmm.core.support.QmStandIn;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,23 @@ class ProxmoxHypervisorTest {
     @AfterEach
     void tearDown() {
         node.close();
+    }
+
+    @Test
+    void detected_where_etc_pve_exists_and_qm_is_on_the_path(@TempDir Path elsewhere) {
+        String path = elsewhere + "::" + node.bin();
+
+        assertThat(ProxmoxHypervisor.detected(node.root(), path)).isTrue();
+    }
+
+    @Test
+    void not_detected_without_etc_pve_or_without_qm_on_the_path(@TempDir Path plainHost) throws Exception {
+        Files.createDirectories(plainHost.resolve("bin/qm"));
+        assertThat(ProxmoxHypervisor.detected(plainHost, node.bin().toString())).as("no etc/pve").isFalse();
+        assertThat(ProxmoxHypervisor.detected(node.root(), plainHost + ":")).as("no qm on the PATH").isFalse();
+        assertThat(ProxmoxHypervisor.detected(node.root(), "")).as("empty PATH").isFalse();
+        assertThat(ProxmoxHypervisor.detected(node.root(), plainHost.resolve("bin").toString()))
+                .as("a directory named qm").isFalse();
     }
 
     @Test
