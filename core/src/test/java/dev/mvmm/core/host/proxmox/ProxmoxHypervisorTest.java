@@ -3,6 +3,7 @@ package dev.mvmm.core.host.proxmox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mvmm.core.host.HypervisorBusyException;
 import dev.mvmm.core.host.HypervisorException;
 import dev.mvmm.core.host.PowerState;
 import dev.mvmm.core.host.VmStatus;
@@ -120,6 +121,18 @@ class ProxmoxHypervisorTest {
         hypervisor.shutdown("100", Duration.ofSeconds(1));
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        assertThat(hypervisor.status("100").orElseThrow().state()).isEqualTo(PowerState.RUNNING);
+        assertThat(node.log()).containsExactly("shutdown 100 --timeout 1");
+    }
+
+    @Test
+    void shutdown_refused_for_the_lock_another_qm_task_holds_is_busy_not_an_ignoring_guest() throws Exception {
+        try (AutoCloseable operatorsShutdown = node.holdLock("100")) {
+            assertThatThrownBy(() -> hypervisor.shutdown("100", Duration.ofSeconds(1)))
+                    .isInstanceOf(HypervisorBusyException.class)
+                    .hasMessageContaining("cannot shut down VM 100: another Proxmox task holds its lock")
+                    .hasMessageContaining("can't lock file").hasMessageContaining("got timeout");
+        }
         assertThat(hypervisor.status("100").orElseThrow().state()).isEqualTo(PowerState.RUNNING);
         assertThat(node.log()).containsExactly("shutdown 100 --timeout 1");
     }
