@@ -9,9 +9,21 @@ public final class Programs {
     private Programs() {
     }
 
+    /** The PATH of this process, or the usual system directories when it has none. */
+    public static String path() {
+        return System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    }
+
     public static boolean onPath(String program) {
-        for (String directory : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
-            if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, program))) {
+        return onPath(program, path());
+    }
+
+    /** Whether an executable {@code program} is in one of the directories of {@code path} (colon-separated). */
+    public static boolean onPath(String program, String path) {
+        for (String directory : path.split(":")) {
+            Path candidate = directory.isEmpty() ? null : Path.of(directory, program);
+            // A directory is 'executable' too; a shell does not run it.
+            if (candidate != null && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return true;
             }
         }

@@ -94,7 +94,7 @@ public final class HealthPolicy {
                 return finish(next, hold, null);
             }
         }
-        String scheduled = seen.maintenance() ? null : ScheduledRestart.due(prior, next, seen, settings.schedule());
+        String scheduled = seen.maintenance() ? null : ScheduledRestart.due(prior, next, seen, settings);
         if (scheduled != null) {
             return finish(next, new Verdict.Healthy(detail + "; scheduled restart due (" + scheduled + ")", false),
                     SCHEDULED);

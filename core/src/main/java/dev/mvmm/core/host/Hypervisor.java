@@ -29,6 +29,8 @@ public interface Hypervisor extends AutoCloseable {
     /**
      * Asks the guest to shut down (ACPI or agent). It may return before the VM is off; it returns
      * within about {@code timeout}; it does not fail because the guest ignored the request.
+     *
+     * @throws HypervisorBusyException when another task of the hypervisor holds the VM (nothing was done)
      */
     void shutdown(String vm, java.time.Duration timeout);
 

@@ -3,7 +3,7 @@ package dev.mvmm.core.host;
 import dev.mvmm.core.MvmmException;
 
 /** One operation on one VM failed; other VMs are unaffected. */
-public final class HypervisorException extends MvmmException {
+public class HypervisorException extends MvmmException {
 
     public HypervisorException(String message, Throwable cause) {
         super(message, cause);

@@ -31,6 +31,7 @@ public final class Stopper {
      * Graceful shutdown, then a hard stop if the guest has not powered off after {@code wait}.
      * Returns what happened, for logs and reports.
      *
+     * @throws HypervisorBusyException when another task of the hypervisor holds the VM: nothing was done
      * @throws HypervisorException when the VM is still not shut off after the hard stop
      */
     public String stop(String vm, Duration wait) {
@@ -39,6 +40,9 @@ public final class Stopper {
         try {
             Logger.tag(vm).info("asked the guest to shut down; waiting up to {}", Durations.format(wait));
             hypervisor.shutdown(vm, wait);
+        } catch (HypervisorBusyException e) {
+            // Someone else's task (an operator's shutdown, a migration) has the VM: a hard stop would cut it off.
+            throw e;
         } catch (HypervisorException e) {
             Logger.tag(vm).warn("graceful shutdown refused ({}); stopping it hard", e.getMessage());
             story.append("graceful shutdown refused; ");

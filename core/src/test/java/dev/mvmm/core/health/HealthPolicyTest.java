@@ -260,6 +260,49 @@ class HealthPolicyTest {
         }
 
         @Test
+        void restart_at_does_not_fire_after_mvmm_was_restarted_across_the_time() {
+            assertThat(daily(2 * 3600 + 3540, false).actionDue()).as("last check of the old process, 02:59")
+                    .isNull();
+
+            assertThat(daily(3 * 3600 + 300, false).actionDue()).as("first check of the new one, 03:05").isNull();
+            assertThat(daily(3 * 3600 + 360, false).actionDue()).isNull();
+        }
+
+        @Test
+        void restart_at_fires_after_one_missed_tick_but_not_after_two() {
+            daily(2 * 3600 + 3590, false);
+            assertThat(daily(3 * 3600 + 110, false).actionDue()).as("2 min gap, check_interval 60s")
+                    .isEqualTo(HealthPolicy.SCHEDULED);
+
+            state = VmHealth.fresh("web", T0);
+            daily(26 * 3600 + 3590, false);
+            assertThat(daily(27 * 3600 + 122, false).actionDue()).as("2m12s gap").isNull();
+        }
+
+        private void seenAs(Availability availability, long seconds) {
+            VmHealth.Builder seen = state.toBuilder();
+            seen.availability = availability;
+            seen.verdict = "skipped";
+            seen.checkedAt = T0.plusSeconds(seconds);
+            state = seen.build();
+        }
+
+        @Test
+        void restart_at_does_not_fire_for_a_vm_that_arrived_by_migration_across_the_time() {
+            seenAs(Availability.ABSENT, 2 * 3600 + 3590);
+
+            assertThat(daily(3 * 3600 + 20, false).actionDue()).as("first check here, 03:00:20").isNull();
+            assertThat(daily(3 * 3600 + 80, false).actionDue()).isNull();
+        }
+
+        @Test
+        void restart_at_does_not_fire_for_a_vm_started_across_the_time() {
+            seenAs(Availability.STOPPED, 2 * 3600 + 3590);
+
+            assertThat(daily(3 * 3600 + 20, false).actionDue()).isNull();
+        }
+
+        @Test
         void restart_at_fires_once_a_day() {
             daily(2 * 3600 + 3590, false);
             assertThat(daily(3 * 3600 + 10, false).actionDue()).isEqualTo(HealthPolicy.SCHEDULED);

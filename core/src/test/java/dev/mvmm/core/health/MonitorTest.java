@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mvmm.core.Sleeper;
 import dev.mvmm.core.config.ConfigLoader;
+import dev.mvmm.core.config.Configuration;
 import dev.mvmm.core.host.PowerState;
 import dev.mvmm.core.lock.VmLocks;
 import dev.mvmm.core.notify.Event;
@@ -12,7 +13,9 @@ import dev.mvmm.core.store.HealthRepository;
 import dev.mvmm.core.store.MaintenanceRepository;
 import dev.mvmm.core.store.StateStore;
 import dev.mvmm.core.support.FakeHypervisor;
+import dev.mvmm.core.support.CapturedLog;
 import dev.mvmm.core.support.Listener;
+import dev.mvmm.core.support.MutableClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -143,6 +147,24 @@ class MonitorTest {
     }
 
     @Test
+    void reload_applies_a_changed_vm_file_the_new_port_is_probed() throws Exception {
+        monitor.start();
+        await("web healthy", Duration.ofSeconds(5), () -> monitor.statistics().get(0).verdict().equals("healthy"));
+        int moved = Listener.closedPort();
+        conf("web.conf", "ip=127.0.0.1", "portsall=" + moved, "fail_threshold=1h");
+
+        Thread.sleep(1500);
+        assertThat(monitor.statistics().get(0).verdict()).as("the file alone changes nothing").isEqualTo("healthy");
+        monitor.reload();
+
+        await("the new port probed", Duration.ofSeconds(5), () -> monitor.statistics().get(0).detail()
+                .contains("port " + moved + " refused"));
+        assertThat(monitor.statistics().get(0).verdict()).isEqualTo("failing");
+        assertThat(monitor.statistics().get(0).detail()).as("the changed fail_threshold too").contains("of 1h");
+        assertThat(hypervisor.calls()).isEmpty();
+    }
+
+    @Test
     void a_broken_global_file_on_reload_keeps_the_old_configuration() throws Exception {
         monitor.start();
         conf("mvmm.conf", "check_interval=soon");
@@ -190,6 +212,49 @@ class MonitorTest {
     }
 
     @Test
+    void logs_still_running_every_log_interval_not_at_every_check() throws Exception {
+        conf("web.conf", "ip=127.0.0.1", "portsall=" + web.port(), "log_interval=2");
+        try (CapturedLog log = CapturedLog.open()) {
+            monitor.start();
+            await("six checks", Duration.ofSeconds(10), () -> monitor.statistics().get(0).checks() >= 6);
+
+            List<CapturedLog.Line> lines = log.containing("[web] still running");
+            assertThat(lines).hasSizeBetween(2, 4);
+            assertThat(lines.get(0).text()).matches("INFO \\[web\\] still running: healthy, up \\d+m?s");
+            for (int i = 1; i < lines.size(); i++) {
+                assertThat(Duration.ofNanos(lines.get(i).nanos() - lines.get(i - 1).nanos()))
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+            }
+        }
+    }
+
+    @Test
+    void statistics_signal_logs_a_line_per_vm() throws Exception {
+        Listener db = Listener.open();
+        conf("db.conf", "ip=127.0.0.1", "portsall=" + db.port(), "fail_threshold=1h");
+        hypervisor.running("db");
+        db.close();
+        monitor.start();
+        await("both checked twice", Duration.ofSeconds(5), () -> monitor.statistics().stream()
+                .allMatch(s -> s.checks() >= 2));
+
+        try (CapturedLog log = CapturedLog.open()) {
+            monitor.logStatistics();
+
+            assertThat(log.texts("monitor: ")).containsExactly(
+                    "INFO monitor: 2 VMs watched, 0 actions running, host maintenance off");
+            assertThat(log.texts("[db] ")).singleElement().satisfies(line -> assertThat(line)
+                    .matches("INFO \\[db\\] failing, up \\d+s; \\d+ checks, \\d+ failing, 0 actions since start; "
+                            + "port " + db.port() + " refused; failing for \\d+s of 1h"));
+            assertThat(log.texts("[web] ")).singleElement().satisfies(line -> assertThat(line)
+                    .matches("INFO \\[web\\] healthy, up \\d+s; \\d+ checks, 0 failing, 0 actions since start; "
+                            + "all ports answer"));
+        }
+        assertThat(monitor.statistics()).extracting(Monitor.VmStatistics::vm).containsExactly("db", "web");
+        assertThat(monitor.statistics().get(0).failures()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void stopping_lets_a_reboot_in_progress_finish() throws Exception {
         monitor.start();
         web.close();
@@ -227,6 +292,39 @@ class MonitorTest {
         hypervisor.running("web");
         await("picked up again", Duration.ofSeconds(3), () -> monitor.statistics().get(0).detail()
                 .contains("recovering"));
+    }
+
+    @Test
+    void acts_at_the_threshold_counted_from_the_first_failure_a_check_recorded() throws Exception {
+        conf("mvmm.conf", "check_interval=1", "fail_interval=1", "fail_threshold=6", "wait_interval=1",
+                "recovery_time=30", "connect_timeout=300ms");
+        web.close();
+        // Two 'mvmm check' runs, 4 s and 2 s ago, as a timer made them before the host switched to the daemon.
+        Instant firstFailure = Instant.now().minusSeconds(4);
+        MutableClock clock = new MutableClock(firstFailure);
+        check(clock);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(check(clock).outcomes()).singleElement()
+                .satisfies(web -> assertThat(web.verdict().detail()).contains("failing for 2s of 6s"));
+        assertThat(hypervisor.calls()).isEmpty();
+
+        long start = System.nanoTime();
+        monitor.start();
+        await("the reboot", Duration.ofSeconds(12), () -> hypervisor.calls().contains("shutdown web"));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("6s from check's first failure, not from the "
+                + "monitor's start").isLessThan(Duration.ofMillis(4500));
+        assertThat(new HealthRepository(store).actions("web")).singleElement().satisfies(action -> assertThat(
+                Duration.between(firstFailure, action.at())).isBetween(Duration.ofSeconds(6), Duration.ofSeconds(8)));
+    }
+
+    /** One 'mvmm check' pass on the monitor's database, at the given clock's time. */
+    private CheckReport check(MutableClock clock) {
+        Configuration config = new ConfigLoader(dir.resolve("conf")).load();
+        HealthServices services = new HealthServices(hypervisor, new HealthRepository(store),
+                new MaintenanceRepository(store), new VmLocks(dir.resolve("locks"), clock), prober, events::add,
+                clock, clock);
+        return new HealthCheck(services).run(new CheckRequest(config.vms(), List.of()));
     }
 
     private static List<Socket> fill(ServerSocket server) {

@@ -84,6 +84,26 @@ class ProxmoxCheckTest {
     }
 
     @Test
+    void a_vm_another_qm_task_holds_is_not_stopped_hard_nor_started() throws Exception {
+        String pid = node.pid("100");
+        service.close();
+        check();
+        clock.advance(Duration.ofSeconds(30));
+
+        VmOutcome outcome;
+        try (AutoCloseable operatorsShutdown = node.holdLock("100")) {
+            outcome = check();
+        }
+
+        assertThat(outcome.verdict().kind()).isEqualTo("reboot-failed");
+        assertThat(outcome.verdict().detail()).contains("another Proxmox task holds its lock")
+                .contains("not starting it");
+        assertThat(node.log()).containsExactly("status 100 --verbose", "shutdown 100 --timeout 1");
+        assertThat(node.pid("100")).isEqualTo(pid);
+        assertThat(new HealthRepository(store).load("100").orElseThrow().pending()).isNull();
+    }
+
+    @Test
     void a_paused_vm_is_never_rebooted() {
         service.close();
         node.qm("__standin_pause", "100");

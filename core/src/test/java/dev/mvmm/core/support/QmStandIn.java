@@ -81,6 +81,27 @@ public final class QmStandIn implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Holds the VM's qm lock ({@code var/lock/qemu-server/lock-<vmid>.conf}, flock'ed) until closed,
+     * as another qm task does while it runs: an operator's {@code qm shutdown}, a migration.
+     */
+    public AutoCloseable holdLock(String vmid) {
+        Path lock = root.resolve("var/lock/qemu-server/lock-" + vmid + ".conf");
+        try {
+            Process holder = new ProcessBuilder("bash", "-c", "exec 9>>\"$0\" && flock 9 && echo locked && exec sleep 600",
+                    lock.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertThat(first).as("flock on " + lock).isEqualTo("locked");
+            return () -> {
+                holder.destroy();
+                holder.waitFor(10, TimeUnit.SECONDS);
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** What mvmm asked of qm, one call per line. */
     public List<String> log() {
         try {

@@ -2,7 +2,9 @@ package dev.mvmm.core.host.proxmox;
 
 import dev.mvmm.core.exec.CommandResult;
 import dev.mvmm.core.exec.ExternalCommand;
+import dev.mvmm.core.exec.Programs;
 import dev.mvmm.core.host.Hypervisor;
+import dev.mvmm.core.host.HypervisorBusyException;
 import dev.mvmm.core.host.HypervisorException;
 import dev.mvmm.core.host.HypervisorUnavailableException;
 import dev.mvmm.core.host.PowerState;
@@ -39,6 +41,10 @@ public final class ProxmoxHypervisor implements Hypervisor {
     private static final Pattern VMID = Pattern.compile("[1-9][0-9]{2,8}");
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
     private static final Path PROC = Path.of("/proc");
+    /** qemu-server's {@code _do_vm_stop} when the guest is still up after the timeout. */
+    private static final String GUEST_IGNORED = "VM quit/powerdown failed - got timeout";
+    /** pve-common's {@code lock_file_full} when another task holds the VM's lock for 10 s. */
+    private static final String LOCK_TIMEOUT = "can't lock file";
 
     private final Path root;
     private final List<String> qm;
@@ -53,12 +59,17 @@ public final class ProxmoxHypervisor implements Hypervisor {
         return new ProxmoxHypervisor(Path.of("/"), List.of("qm"));
     }
 
-    /** Whether this looks like a Proxmox VE node: {@code /etc/pve} and a {@code qm} on the PATH. */
+    /** Whether this host looks like a Proxmox VE node: {@code /etc/pve} and a {@code qm} on the PATH. */
     public static boolean detected() {
-        if (!Files.isDirectory(Path.of("/etc/pve"))) {
-            return false;
-        }
-        return dev.mvmm.core.exec.Programs.onPath("qm");
+        return detected(Path.of("/"), Programs.path());
+    }
+
+    /**
+     * Whether {@code root} looks like a Proxmox VE node's file system: {@code etc/pve} is a directory
+     * and {@code qm} is in one of the directories of {@code path} (colon-separated, as PATH).
+     */
+    public static boolean detected(Path root, String path) {
+        return Files.isDirectory(root.resolve("etc/pve")) && Programs.onPath("qm", path);
     }
 
     @Override
@@ -147,8 +158,9 @@ public final class ProxmoxHypervisor implements Hypervisor {
     public void shutdown(String vm, Duration timeout) {
         long seconds = Math.max(1, timeout.toSeconds());
         CommandResult result = qm(timeout.plusSeconds(30), "shutdown", vm, "--timeout", Long.toString(seconds));
-        // A guest that ignores the request makes qm fail with a timeout: that is the caller's to handle.
-        if (!result.succeeded() && !result.timedOut() && !result.stderr().contains("timeout")) {
+        // A guest that ignores the request makes qm fail after the timeout: that is the caller's to handle.
+        // Not to be confused with qm's other "got timeout", waiting for the lock another qm task holds.
+        if (!result.succeeded() && !result.timedOut() && !result.stderr().contains(GUEST_IGNORED)) {
             throw failure("shut down", vm, result);
         }
     }
@@ -187,6 +199,10 @@ public final class ProxmoxHypervisor implements Hypervisor {
     }
 
     private static HypervisorException failure(String what, String vm, CommandResult result) {
+        if (result.stderr().contains(LOCK_TIMEOUT)) {
+            return new HypervisorBusyException("cannot " + what + " VM " + vm + ": another Proxmox task holds its "
+                    + "lock (" + result.summary() + "); left to that task", null);
+        }
         return new HypervisorException("cannot " + what + " VM " + vm + ": " + result.summary(), null);
     }
 

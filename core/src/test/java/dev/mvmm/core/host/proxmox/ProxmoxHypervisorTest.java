@@ -3,10 +3,12 @@ package dev.mvmm.core.host.proxmox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mvmm.core.host.HypervisorBusyException;
 import dev.mvmm.core.host.HypervisorException;
 import dev.mvmm.core.host.PowerState;
 import dev.mvmm.core.host.VmStatus;
 import dev.mvmm.core.support.QmStandIn;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +36,23 @@ class ProxmoxHypervisorTest {
     @AfterEach
     void tearDown() {
         node.close();
+    }
+
+    @Test
+    void detected_where_etc_pve_exists_and_qm_is_on_the_path(@TempDir Path elsewhere) {
+        String path = elsewhere + "::" + node.bin();
+
+        assertThat(ProxmoxHypervisor.detected(node.root(), path)).isTrue();
+    }
+
+    @Test
+    void not_detected_without_etc_pve_or_without_qm_on_the_path(@TempDir Path plainHost) throws Exception {
+        Files.createDirectories(plainHost.resolve("bin/qm"));
+        assertThat(ProxmoxHypervisor.detected(plainHost, node.bin().toString())).as("no etc/pve").isFalse();
+        assertThat(ProxmoxHypervisor.detected(node.root(), plainHost + ":")).as("no qm on the PATH").isFalse();
+        assertThat(ProxmoxHypervisor.detected(node.root(), "")).as("empty PATH").isFalse();
+        assertThat(ProxmoxHypervisor.detected(node.root(), plainHost.resolve("bin").toString()))
+                .as("a directory named qm").isFalse();
     }
 
     @Test
@@ -102,6 +121,18 @@ class ProxmoxHypervisorTest {
         hypervisor.shutdown("100", Duration.ofSeconds(1));
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        assertThat(hypervisor.status("100").orElseThrow().state()).isEqualTo(PowerState.RUNNING);
+        assertThat(node.log()).containsExactly("shutdown 100 --timeout 1");
+    }
+
+    @Test
+    void shutdown_refused_for_the_lock_another_qm_task_holds_is_busy_not_an_ignoring_guest() throws Exception {
+        try (AutoCloseable operatorsShutdown = node.holdLock("100")) {
+            assertThatThrownBy(() -> hypervisor.shutdown("100", Duration.ofSeconds(1)))
+                    .isInstanceOf(HypervisorBusyException.class)
+                    .hasMessageContaining("cannot shut down VM 100: another Proxmox task holds its lock")
+                    .hasMessageContaining("can't lock file").hasMessageContaining("got timeout");
+        }
         assertThat(hypervisor.status("100").orElseThrow().state()).isEqualTo(PowerState.RUNNING);
         assertThat(node.log()).containsExactly("shutdown 100 --timeout 1");
     }
