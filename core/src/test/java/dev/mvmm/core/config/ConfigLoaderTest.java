@@ -366,6 +366,19 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void a_file_that_is_not_utf8_names_the_first_line_that_is_not() throws IOException {
+            // "Büro" saved as ISO-8859-1, as an old editor would.
+            Files.write(dir.resolve("web.conf"), "ip=10.0.0.1\nname=B\u00fcro\nportsall=80\n"
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+
+            VmConfig vm = vm("web");
+
+            assertThat(vm.isValid()).isFalse();
+            assertThat(errors(vm)).isEqualTo(dir.resolve("web.conf") + ":2: 'name': is not UTF-8 text; save the "
+                    + "file as plain UTF-8\n");
+        }
+
+        @Test
         void every_error_of_a_file_is_reported_at_once() throws IOException {
             write("web.conf", "ip=10.0.0.1", "portsal=80", "fail_threshold=x", "max_reboots=-1");
 
