@@ -115,6 +115,41 @@ class CheckCommandTest {
     }
 
     @Test
+    void nagios_is_critical_for_a_vm_put_on_hold_while_failing() throws IOException {
+        conf("db.conf", "ip=127.0.0.1", "portsall=" + closedPort, "fail_threshold=0", "recovery_time=0",
+                "max_reboots=0");
+
+        CliRun run = mvmm("check", "--nagios");
+
+        assertThat(run.status()).as(run.toString()).isEqualTo(2);
+        assertThat(run.out()).matches("MVMM CRITICAL - db hold \\(1 of 3 healthy\\) \\| vms=3;;;0 healthy=1;;;0 "
+                + "warning=0;;;0 critical=1;;;0 .*\\R");
+    }
+
+    @Test
+    void nagios_is_unknown_for_a_broken_vm_file_when_nothing_is_worse() throws IOException {
+        conf("db.conf", "ip=127.0.0.1", "portsall=" + closedPort, "fail_threshold=soon");
+
+        CliRun run = mvmm("check", "--nagios", "web", "db");
+
+        assertThat(run.status()).as(run.toString()).isEqualTo(3);
+        assertThat(run.out()).startsWith("MVMM UNKNOWN - db skipped (1 of 2 healthy) | vms=2;;;0 healthy=1;;;0 "
+                + "warning=0;;;0 critical=0;;;0 'web_time'=");
+    }
+
+    @Test
+    void nagios_does_not_let_a_broken_vm_file_hide_a_critical_vm() throws IOException {
+        conf("db.conf", "ip=127.0.0.1", "portsall=" + closedPort, "fail_threshold=soon");
+        conf("web.conf", "ip=127.0.0.1", "portsall=" + closedPort, "fail_threshold=0", "recovery_time=0",
+                "max_reboots=0");
+
+        CliRun run = mvmm("check", "--nagios");
+
+        assertThat(run.status()).as(run.toString()).isEqualTo(2);
+        assertThat(run.out()).startsWith("MVMM CRITICAL - db skipped, web hold (0 of 3 healthy) | ");
+    }
+
+    @Test
     void nagios_reports_an_unusable_configuration_as_unknown() throws IOException {
         conf("mvmm.conf", "fail_treshold=30");
 

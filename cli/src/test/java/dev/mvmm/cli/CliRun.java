@@ -1,7 +1,14 @@
 package dev.mvmm.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** One in-process run of the command line, with what it printed. */
 record CliRun(int status, String out, String err) {
@@ -11,6 +18,31 @@ record CliRun(int status, String out, String err) {
         StringWriter err = new StringWriter();
         int status = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new CliRun(status, out.toString(), err.toString());
+    }
+
+    /**
+     * The same command line in a JVM of its own, through {@code Main.main}: for what is set once per
+     * process, as the log level, and for the log itself, which goes to the process's stderr.
+     */
+    static CliRun inOwnProcess(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("mvmm-run", ".out");
+        Path err = Files.createTempFile("mvmm-run", ".err");
+        try {
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError(command + " did not finish in 60s");
+            }
+            return new CliRun(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.delete(out);
+            Files.delete(err);
+        }
     }
 
     @Override

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,6 +74,30 @@ class MaintenanceCommandTest {
 
     @Test
     void clear_without_holds_says_so() {
+        assertThat(mvmm("clear").out()).isEqualTo("no VM is on hold\n");
+    }
+
+    @Test
+    void clear_releases_a_vm_that_a_check_put_on_hold() throws IOException {
+        int closedPort;
+        try (ServerSocket closed = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            closedPort = closed.getLocalPort();
+        }
+        Files.writeString(dir.resolve("node.xml"), "<node><domain type='test'><name>web</name><memory>65536</memory>"
+                + "<os><type>hvm</type></os></domain></node>");
+        Files.write(dir.resolve("conf/mvmm.conf"), List.of("uri=test://" + dir.resolve("node.xml")));
+        Files.write(dir.resolve("conf/web.conf"), List.of("ip=127.0.0.1", "portsall=" + closedPort,
+                "fail_threshold=0", "recovery_time=0", "max_reboots=0"));
+        CliRun check = CliRun.of("check", "--config-dir=" + dir.resolve("conf"), "--state=" + dir.resolve("s.db"),
+                "-q");
+        assertThat(check.out()).as(check.toString()).containsPattern("web +running +hold ");
+        assertThat(mvmm("status", "web").out()).contains("web: not in maintenance; ON HOLD since ");
+
+        CliRun clear = mvmm("clear", "web");
+
+        assertThat(clear.status()).as(clear.toString()).isZero();
+        assertThat(clear.out()).isEqualTo("web: released from hold\n");
+        assertThat(mvmm("status", "web").out()).isEqualTo("host: not in maintenance\nweb: not in maintenance\n");
         assertThat(mvmm("clear").out()).isEqualTo("no VM is on hold\n");
     }
 

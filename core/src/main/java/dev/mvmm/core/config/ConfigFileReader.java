@@ -1,6 +1,9 @@
 package dev.mvmm.core.config;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +39,7 @@ public final class ConfigFileReader {
         try {
             raw = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (MalformedInputException e) {
-            return failure(file, "is not UTF-8 text; save it as plain UTF-8");
+            return notUtf8(file);
         } catch (IOException e) {
             return failure(file, "cannot be read (" + e.getMessage() + "); check that it exists and is readable");
         }
@@ -102,6 +105,35 @@ public final class ConfigFileReader {
             }
         }
         return value;
+    }
+
+    /** Points at the first line that is not UTF-8, and its key when the key itself is readable. */
+    private static Result notUtf8(Path file) {
+        String message = "is not UTF-8 text; save the file as plain UTF-8";
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            return failure(file, message);
+        }
+        CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder();
+        int lineNumber = 1;
+        for (int start = 0; start < bytes.length; lineNumber++) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
+            }
+            try {
+                strict.decode(ByteBuffer.wrap(bytes, start, end - start));
+            } catch (CharacterCodingException e) {
+                String text = new String(bytes, start, end - start, StandardCharsets.UTF_8).strip();
+                Matcher matcher = ASSIGNMENT.matcher(text);
+                String key = matcher.matches() && matcher.group(1).indexOf('\uFFFD') < 0 ? matcher.group(1) : null;
+                return new Result(List.of(), List.of(ConfigProblem.error(file, lineNumber, key, message)));
+            }
+            start = end + 1;
+        }
+        return failure(file, message);
     }
 
     private static Result failure(Path file, String message) {

@@ -290,6 +290,95 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void a_line_that_is_not_an_assignment_is_quoted_as_written() throws IOException {
+            write("web.conf", "ip=10.0.0.1", "= 80");
+
+            assertThat(errors(vm("web"))).contains(dir.resolve("web.conf") + ":2: cannot read '= 80'; write key=value");
+        }
+
+        @Test
+        void whole_number_that_is_not_a_number() throws IOException {
+            write("web.conf", "ip=10.0.0.1", "max_reboots=abc");
+
+            assertThat(errors(vm("web"))).contains(dir.resolve("web.conf") + ":2: 'max_reboots': 'abc' is not a "
+                    + "whole number");
+        }
+
+        @Test
+        void negative_whole_number() throws IOException {
+            write("web.conf", "ip=10.0.0.1", "max_reboots=-1");
+
+            assertThat(errors(vm("web"))).contains(dir.resolve("web.conf") + ":2: 'max_reboots': '-1' is negative; "
+                    + "expects 0 or more");
+        }
+
+        @Test
+        void uri_without_a_scheme_stops_everything() throws IOException {
+            write("mvmm.conf", "uri=localhost");
+
+            assertThatThrownBy(ConfigLoaderTest.this::load).isInstanceOf(ConfigException.class)
+                    .hasMessage(dir.resolve("mvmm.conf") + ":1: 'uri': 'localhost' has no scheme; write a libvirt "
+                            + "URI such as qemu:///system");
+        }
+
+        @Test
+        void uri_that_is_not_a_uri_stops_everything() throws IOException {
+            write("mvmm.conf", "check_interval=2", "uri=qemu+ssh://root@host /system");
+
+            assertThatThrownBy(ConfigLoaderTest.this::load).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith(dir.resolve("mvmm.conf") + ":2: 'uri': 'qemu+ssh://root@host /system' "
+                            + "is not a URI: ");
+        }
+
+        @Test
+        void empty_notify_command() throws IOException {
+            write("web.conf", "ip=10.0.0.1", "notify_command=");
+
+            assertThat(errors(vm("web"))).contains(dir.resolve("web.conf") + ":2: 'notify_command': has no value");
+        }
+
+        @Test
+        void notify_command_of_blanks_only() throws IOException {
+            write("web.conf", "ip=10.0.0.1", "notify_command=\"  \"");
+
+            assertThat(errors(vm("web"))).contains(dir.resolve("web.conf") + ":2: 'notify_command': expects a "
+                    + "command");
+        }
+
+        @Test
+        void notify_command_with_an_unclosed_quote() throws IOException {
+            write("web.conf", "ip=10.0.0.1", "notify_command=/usr/local/bin/notify --to 'ops team");
+
+            assertThat(errors(vm("web"))).contains(dir.resolve("web.conf") + ":2: 'notify_command': has an "
+                    + "unclosed ' quote");
+        }
+
+        @Test
+        void host_name_longer_than_253_characters() throws IOException {
+            String label = "a".repeat(63);
+            String longest = String.join(".", label, label, label, "b".repeat(61));
+            write("ok.conf", "ip=" + longest, "portsall=80");
+            write("web.conf", "portsall=80", "ip=" + longest + "b");
+
+            assertThat(vm("ok").isValid()).as(errors(vm("ok"))).isTrue();
+            assertThat(errors(vm("web"))).contains(dir.resolve("web.conf") + ":2: 'ip': host name '" + longest
+                    + "b' is longer than 253 characters");
+        }
+
+        @Test
+        void a_file_that_is_not_utf8_names_the_first_line_that_is_not() throws IOException {
+            // "Büro" saved as ISO-8859-1, as an old editor would.
+            Files.write(dir.resolve("web.conf"), "ip=10.0.0.1\nname=B\u00fcro\nportsall=80\n"
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+
+            VmConfig vm = vm("web");
+
+            assertThat(vm.isValid()).isFalse();
+            assertThat(errors(vm)).isEqualTo(dir.resolve("web.conf") + ":2: 'name': is not UTF-8 text; save the "
+                    + "file as plain UTF-8\n");
+        }
+
+        @Test
         void every_error_of_a_file_is_reported_at_once() throws IOException {
             write("web.conf", "ip=10.0.0.1", "portsal=80", "fail_threshold=x", "max_reboots=-1");
 

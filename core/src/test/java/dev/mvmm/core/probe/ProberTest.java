@@ -46,32 +46,40 @@ class ProberTest {
 
     @Test
     void a_port_that_never_answers_times_out_after_the_connect_timeout() throws IOException {
-        // A listener whose accept queue is full drops further SYNs: the connect hangs, as with a firewall.
-        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            List<Socket> fillers = new ArrayList<>();
-            try {
-                for (int i = 0; i < 4; i++) {
-                    Socket socket = new Socket();
-                    try {
-                        socket.connect(new InetSocketAddress("127.0.0.1", server.getLocalPort()), 200);
-                    } catch (IOException e) {
-                        socket.close();
-                        break;
-                    }
-                    fillers.add(socket);
-                }
-                PortTarget target = new PortTarget("127.0.0.1", server.getLocalPort(), Duration.ofMillis(300));
-                long start = System.nanoTime();
+        try (HangingPort hanging = HangingPort.open()) {
+            PortTarget target = new PortTarget("127.0.0.1", hanging.port(), Duration.ofMillis(300));
+            long start = System.nanoTime();
 
-                PortResult result = new Prober().probe(List.of(target)).get(target);
+            PortResult result = new Prober().probe(List.of(target)).get(target);
 
-                assertThat(result.open()).isFalse();
-                assertThat(result.failure()).isEqualTo("timed out after 300ms");
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(290));
-            } finally {
-                for (Socket socket : fillers) {
-                    socket.close();
-                }
+            assertThat(result.open()).isFalse();
+            assertThat(result.failure()).isEqualTo("timed out after 300ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(290));
+        }
+    }
+
+    @Test
+    void ports_that_never_answer_are_waited_for_together_not_one_after_another() throws IOException {
+        Duration timeout = Duration.ofSeconds(1);
+        List<HangingPort> hanging = new ArrayList<>();
+        try {
+            List<PortTarget> targets = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                hanging.add(HangingPort.open());
+                targets.add(new PortTarget("127.0.0.1", hanging.get(i).port(), timeout));
+            }
+            long start = System.nanoTime();
+
+            Map<PortTarget, PortResult> results = new Prober().probe(targets);
+
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(results.values()).hasSize(5).allSatisfy(result ->
+                    assertThat(result.failure()).isEqualTo("timed out after 1s"));
+            // One after another would take 5 s; together, about one timeout.
+            assertThat(took).isGreaterThanOrEqualTo(timeout.minusMillis(10)).isLessThan(timeout.multipliedBy(2));
+        } finally {
+            for (HangingPort port : hanging) {
+                port.close();
             }
         }
     }
@@ -114,6 +122,44 @@ class ProberTest {
             assertThat(results.get(bad).open()).isFalse();
             assertThat(results.get(bad).failure()).contains("no-such-host.invalid");
             assertThat(results.get(good).open()).isTrue();
+        }
+    }
+
+    /** A listener whose accept queue is full drops further SYNs: a connect hangs, as with a firewall. */
+    private static final class HangingPort implements AutoCloseable {
+
+        private final ServerSocket server;
+        private final List<Socket> fillers = new ArrayList<>();
+
+        private HangingPort(ServerSocket server) {
+            this.server = server;
+        }
+
+        static HangingPort open() throws IOException {
+            HangingPort hanging = new HangingPort(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            for (int i = 0; i < 4; i++) {
+                Socket socket = new Socket();
+                try {
+                    socket.connect(new InetSocketAddress("127.0.0.1", hanging.port()), 200);
+                } catch (IOException e) {
+                    socket.close();
+                    break;
+                }
+                hanging.fillers.add(socket);
+            }
+            return hanging;
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Socket socket : fillers) {
+                socket.close();
+            }
+            server.close();
         }
     }
 }

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +50,90 @@ class StateStoreTest {
             assertThat(new HealthRepository(store).load("web")).isPresent();
             assertThat(store.schemaVersion()).isEqualTo(Migrations.STEPS.size());
         }
+    }
+
+    /** A database as an older mvmm left it: the first {@code version} steps, and that user_version. */
+    private static void createAtVersion(Path file, int version, String... rows) throws SQLException {
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement statement = connection.createStatement()) {
+            for (String[] step : Migrations.STEPS.subList(0, version)) {
+                for (String sql : step) {
+                    statement.execute(sql);
+                }
+            }
+            for (String row : rows) {
+                statement.execute(row);
+            }
+            statement.execute("PRAGMA user_version = " + version);
+        }
+    }
+
+    private static final Instant HELD = Instant.parse("2026-03-01T10:00:00Z");
+
+    private static final String[] VERSION_1_ROWS = {
+        "INSERT INTO vm_health (vm, availability, verdict, detail, run_id, checked_at, failing_since, hold_since,"
+                + " hold_reason, last_action, last_action_at, last_action_result, latency_us) VALUES ('web', 'DOWN',"
+                + " 'hold', 'port 80 refused', '7', " + HELD.toEpochMilli() + ", "
+                + HELD.minusSeconds(600).toEpochMilli() + ", " + HELD.toEpochMilli() + ", '3 actions within 1h',"
+                + " 'rebooted', " + HELD.minusSeconds(60).toEpochMilli() + ", 'ok', 1500)",
+        "INSERT INTO actions (vm, at, action, result, detail) VALUES ('web', " + HELD.minusSeconds(60).toEpochMilli()
+                + ", 'rebooted', 'ok', 'port 80 refused')",
+        "INSERT INTO transitions (vm, at, availability, detail) VALUES ('web', " + HELD.minusSeconds(600)
+                .toEpochMilli() + ", 'DOWN', 'port 80 refused')",
+        "INSERT INTO maintenance (scope, since, until, reason) VALUES ('*', " + HELD.toEpochMilli() + ", NULL,"
+                + " 'host upgrade')"
+    };
+
+    @Test
+    void a_version_1_database_is_migrated_to_the_current_version_with_its_rows_intact() throws Exception {
+        Path file = dir.resolve("mvmm.db");
+        createAtVersion(file, 1, VERSION_1_ROWS);
+
+        try (StateStore store = StateStore.open(file)) {
+            assertThat(store.schemaVersion()).isEqualTo(Migrations.STEPS.size());
+            HealthRepository health = new HealthRepository(store);
+            VmHealth web = health.load("web").orElseThrow();
+            assertThat(web.availability()).isEqualTo(Availability.DOWN);
+            assertThat(web.detail()).isEqualTo("port 80 refused");
+            assertThat(web.failingSince()).isEqualTo(HELD.minusSeconds(600));
+            assertThat(web.hold()).isEqualTo(new VmHealth.Hold(HELD, "3 actions within 1h"));
+            assertThat(web.lastAction()).isEqualTo(new VmHealth.LastAction("rebooted", HELD.minusSeconds(60), "ok"));
+            assertThat(web.runStartedAt()).as("added by step 2").isNull();
+            assertThat(health.actions("web")).containsExactly(new HealthRepository.ActionRecord("web",
+                    HELD.minusSeconds(60), "rebooted", "ok", "port 80 refused"));
+            assertThat(health.transitions("web")).containsExactly(new HealthRepository.Transition("web",
+                    HELD.minusSeconds(600), Availability.DOWN, "port 80 refused"));
+            assertThat(new MaintenanceRepository(store).all()).containsExactly(new MaintenanceRepository.Window(
+                    MaintenanceRepository.GLOBAL, HELD, null, "host upgrade"));
+            assertThat(count(store, "daily")).as("table of step 3").isZero();
+            assertThat(count(store, "backups")).as("table of step 3").isZero();
+        }
+    }
+
+    @Test
+    void a_version_2_database_gets_only_the_later_steps() throws Exception {
+        Path file = dir.resolve("mvmm.db");
+        createAtVersion(file, 2, "INSERT INTO vm_health (vm, availability, verdict, checked_at, run_started_at)"
+                + " VALUES ('db', 'UP', 'healthy', " + HELD.toEpochMilli() + ", " + HELD.minusSeconds(3600)
+                .toEpochMilli() + ")");
+
+        try (StateStore store = StateStore.open(file)) {
+            assertThat(store.schemaVersion()).isEqualTo(Migrations.STEPS.size());
+            VmHealth db = new HealthRepository(store).load("db").orElseThrow();
+            assertThat(db.availability()).isEqualTo(Availability.UP);
+            assertThat(db.runStartedAt()).isEqualTo(HELD.minusSeconds(3600));
+            assertThat(count(store, "meta")).isZero();
+        }
+    }
+
+    private static int count(StateStore store, String table) {
+        return store.read("count", connection -> {
+            try (Statement statement = connection.createStatement();
+                    ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
+                result.next();
+                return result.getInt(1);
+            }
+        });
     }
 
     @Test
