@@ -81,7 +81,8 @@ public final class InPlaceRestore {
         try {
             Restore.Result restored = new Restore(tools).run(request.withTarget(staging), chain);
             ready = prepare(vm, restored, live);
-            return replace(vm, status, restored.checkpoint(), ready, live, currentChain, waitTime, discardOld, now);
+            return replace(vm, status, restored.checkpoint(), ready, live, currentChain, waitTime, discardOld, now,
+                    stoppedEarlier(vm, status, currentChain));
         } finally {
             // Converted copies outside the staging directory that did not make it into place.
             ready.values().stream().filter(image -> !image.startsWith(staging)).forEach(InPlaceRestore::delete);
@@ -135,11 +136,39 @@ public final class InPlaceRestore {
         return ready;
     }
 
+    /**
+     * The marker written before a running VM is stopped for a restore and removed once it runs
+     * again: a restore cut off (SIGKILL, power loss) in between leaves it, and the next restore
+     * starts the VM afterwards as the cut-off one would have.
+     */
+    static Path stoppedMarker(String vm, Path currentChain) {
+        return currentChain.resolveSibling("." + vm + ".stopped-for-restore-by-mvmm");
+    }
+
+    private static boolean stoppedEarlier(String vm, VmStatus status, Path currentChain) {
+        boolean marked = Files.exists(stoppedMarker(vm, currentChain));
+        if (marked && status.state() == PowerState.SHUT_OFF) {
+            Logger.tag(vm).warn("VM was stopped by an in-place restore that was cut off; it is started after this one");
+        }
+        return marked;
+    }
+
     private Outcome replace(String vm, VmStatus before, String checkpoint, Map<String, Path> ready,
-            Map<String, DomainXml.Disk> live, Path currentChain, Duration waitTime, boolean discardOld, Instant now) {
-        boolean wasRunning = before.state() == PowerState.RUNNING;
+            Map<String, DomainXml.Disk> live, Path currentChain, Duration waitTime, boolean discardOld, Instant now,
+            boolean stoppedEarlier) {
+        boolean wasRunning = before.state() == PowerState.RUNNING || stoppedEarlier;
+        Path marker = stoppedMarker(vm, currentChain);
         String stopped = null;
         if (before.state() != PowerState.SHUT_OFF) {
+            if (wasRunning) {
+                try {
+                    Files.createDirectories(marker.getParent());
+                    Files.writeString(marker, now + System.lineSeparator());
+                } catch (IOException e) {
+                    throw new BackupException("cannot write " + marker + " (it tells a later run to start the VM "
+                            + "again if this one is cut off): " + e.getMessage() + "; nothing was changed");
+                }
+            }
             stopped = stopper.stop(vm, waitTime);
             Logger.tag(vm).info("{} for the restore", stopped);
         }
@@ -159,8 +188,13 @@ public final class InPlaceRestore {
                 Logger.tag(vm).info("started on the restored disks");
             }
         } catch (RuntimeException e) {
-            throw rollBack(vm, done, wasRunning, e);
+            BackupException failure = rollBack(vm, done, wasRunning, e);
+            if (!wasRunning || hypervisor.status(vm).map(VmStatus::isRunning).orElse(false)) {
+                forget(marker);
+            }
+            throw failure;
         }
+        forget(marker);
         String archived = archiveChain(vm, currentChain, now);
         List<Replaced> result = new ArrayList<>();
         for (Replaced replaced : done) {
@@ -234,6 +268,14 @@ public final class InPlaceRestore {
         }
         Logger.tag(vm).error("in-place restore failed: {}", story);
         return new BackupException(story.toString());
+    }
+
+    private static void forget(Path marker) {
+        try {
+            Files.deleteIfExists(marker);
+        } catch (IOException e) {
+            Logger.warn("cannot remove {}: {}", marker, e.getMessage());
+        }
     }
 
     /** The chain described the disks as they were; it no longer matches them and becomes an archive. */
