@@ -173,6 +173,38 @@ class StatsCommandTest {
         promtool(file);
     }
 
+    private CliRun mvmmOnANewHost(String... args) throws IOException {
+        Path host = Files.createDirectories(dir.resolve("new-host/conf"));
+        String[] all = new String[args.length + 4];
+        all[0] = "stats";
+        all[1] = "--config-dir=" + host;
+        all[2] = "--state=" + host.resolveSibling("state.db");
+        all[3] = "-q";
+        System.arraycopy(args, 0, all, 4, args.length);
+        return CliRun.of(all);
+    }
+
+    @Test
+    void no_vms_and_an_empty_database_say_so() throws IOException {
+        CliRun run = mvmmOnANewHost();
+
+        assertThat(run.status()).as(run.toString()).isZero();
+        assertThat(run.out()).matches("window: \\S+ to \\S+ \\(1d\\)\nno VMs configured and no history recorded\n");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void no_vms_and_an_empty_database_are_an_empty_json_list() throws IOException {
+        CliRun run = mvmmOnANewHost("--json");
+
+        assertThat(run.status()).as(run.toString()).isZero();
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertThat(root.get("vms").isArray()).isTrue();
+        assertThat(root.get("vms")).isEmpty();
+        assertThat(root.get("window_seconds").asDouble()).isEqualTo(86400.0);
+        assertThat(run.err()).isEmpty();
+    }
+
     @Test
     void an_unwritable_prometheus_file_exits_73() {
         CliRun run = mvmm("stats", "--prometheus", dir.resolve("missing/dir/mvmm.prom").toString());
