@@ -11,10 +11,13 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Benchmark helper: fills a state database with a year of realistic history for N VMs named
- * vm0..vmN-1 (outages of a few minutes now and then, a weekly maintenance hour, reboots, holds),
- * through mvmm's own repository, then lets the compactor fold what is older than 31 days, as a
- * long-running host would have. Run with the mvmm jar on the class path:
+ * Benchmark helper: fills a state database with DAYS of history for N VMs named vm0..vmN-1, through
+ * mvmm's own repository, then lets the compactor fold what is older than 31 days, as a
+ * long-running host would have. Each VM is up, and every 1 to 37 hours (at random, seeded) leaves
+ * that state: 7 times in 10 an outage (down for 30 s to 15 min; a reboot recorded for about one in
+ * three), twice in maintenance and once stopped on purpose (30 s to an hour each), then is up again.
+ * There are no holds and no scheduled maintenance; the figures in BENCHMARKS.md were measured with
+ * this data. Run with the mvmm jar on the class path:
  *   java -cp cli/target/mvmm.jar scripts/bench/HistoryGen.java STATE_DB VMS DAYS
  */
 public class HistoryGen {

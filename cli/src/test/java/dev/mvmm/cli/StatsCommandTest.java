@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mvmm.core.backup.BackupRepository;
+import dev.mvmm.core.store.HealthRepository;
+import dev.mvmm.core.store.StateStore;
+import dev.mvmm.core.store.VmHealth;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -114,6 +120,89 @@ class StatsCommandTest {
                 .containsPattern("mvmm_vm_window_seconds\\{vm=\"db\",name=\"db\",window=\"1d\",state=\"down\"} [0-9.]+")
                 .contains("mvmm_vm_last_check_timestamp_seconds{vm=\"web\"");
         promtool(file);
+    }
+
+    @Test
+    void prometheus_file_with_backups_actions_holds_and_a_removed_vm_passes_promtool() throws Exception {
+        Instant now = Instant.now();
+        try (StateStore store = StateStore.open(dir.resolve("state.db"))) {
+            BackupRepository backups = new BackupRepository(store);
+            backups.chainStarted("web", "c1", now.minus(Duration.ofDays(8)), "/backup/web/c1");
+            backups.backup("web", "c1", "full", now.minus(Duration.ofDays(8)), now.minus(Duration.ofDays(8)),
+                    900_000L, "ok", null);
+            backups.chainArchived("web", "c1", now.minus(Duration.ofDays(1)), "/backup/web/archive/c1");
+            backups.chainStarted("web", "c2", now.minus(Duration.ofDays(1)), "/backup/web/c2");
+            backups.backup("web", "c2", "full", now.minus(Duration.ofHours(20)), now.minus(Duration.ofHours(19)),
+                    1_000_000L, "ok", null);
+            backups.backup("web", "c2", "inc", now.minus(Duration.ofHours(3)), now.minus(Duration.ofHours(2)),
+                    50_000L, "ok", null);
+            backups.backup("web", "c2", "sync", now.minus(Duration.ofMinutes(90)), now.minus(Duration.ofMinutes(80)),
+                    null, "ok", null);
+            backups.backup("web", "c2", "restore", now.minus(Duration.ofMinutes(30)),
+                    now.minus(Duration.ofMinutes(20)), null, "failed", "disk full");
+            HealthRepository health = new HealthRepository(store);
+            health.recordAction("db", now.minus(Duration.ofHours(2)), "reboot", "ok", null);
+            health.recordAction("db", now.minus(Duration.ofHours(1)), "reset", "ok", null);
+            health.recordAction("db", now.minus(Duration.ofMinutes(10)), "hold", "on", "3 actions within 1h");
+            VmHealth.Builder db = health.load("db").orElseThrow().toBuilder();
+            db.hold = new VmHealth.Hold(now.minus(Duration.ofMinutes(10)), "3 actions within 1h");
+            health.save(db.build());
+        }
+        Files.delete(dir.resolve("conf/db.conf"));
+        Path file = dir.resolve("mvmm.prom");
+
+        CliRun run = mvmm("stats", "--prometheus", file.toString());
+
+        assertThat(run.status()).as(run.toString()).isZero();
+        String text = Files.readString(file);
+        assertThat(text).contains("mvmm_vm_configured{vm=\"db\",name=\"db\"} 0")
+                .contains("mvmm_vm_on_hold{vm=\"db\",name=\"db\"} 1")
+                .contains("mvmm_vm_actions_total{vm=\"db\",name=\"db\",action=\"reboot\"} 1")
+                .contains("mvmm_vm_actions_total{vm=\"db\",name=\"db\",action=\"reset\"} 1")
+                .contains("mvmm_vm_actions_total{vm=\"db\",name=\"db\",action=\"hold\"} 1")
+                .containsPattern("mvmm_vm_last_backup_timestamp_seconds\\{vm=\"web\",name=\"nginx\",level=\"inc\"} "
+                        + "[0-9.]+\n")
+                .contains("mvmm_vm_last_backup_success{vm=\"web\",name=\"nginx\"} 1")
+                .contains("mvmm_vm_last_backup_size_bytes{vm=\"web\",name=\"nginx\"} 50000")
+                .contains("mvmm_vm_backup_chain_length{vm=\"web\",name=\"nginx\"} 2")
+                .contains("mvmm_vm_backup_archived_chains{vm=\"web\",name=\"nginx\"} 1")
+                .contains("mvmm_vm_last_sync_success{vm=\"web\",name=\"nginx\"} 1")
+                .contains("mvmm_vm_last_sync_timestamp_seconds{vm=\"web\",name=\"nginx\"} ")
+                .contains("mvmm_vm_last_restore_success{vm=\"web\",name=\"nginx\"} 0")
+                .contains("mvmm_vm_last_restore_timestamp_seconds{vm=\"web\",name=\"nginx\"} ");
+        promtool(file);
+    }
+
+    private CliRun mvmmOnANewHost(String... args) throws IOException {
+        Path host = Files.createDirectories(dir.resolve("new-host/conf"));
+        String[] all = new String[args.length + 4];
+        all[0] = "stats";
+        all[1] = "--config-dir=" + host;
+        all[2] = "--state=" + host.resolveSibling("state.db");
+        all[3] = "-q";
+        System.arraycopy(args, 0, all, 4, args.length);
+        return CliRun.of(all);
+    }
+
+    @Test
+    void no_vms_and_an_empty_database_say_so() throws IOException {
+        CliRun run = mvmmOnANewHost();
+
+        assertThat(run.status()).as(run.toString()).isZero();
+        assertThat(run.out()).matches("window: \\S+ to \\S+ \\(1d\\)\nno VMs configured and no history recorded\n");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void no_vms_and_an_empty_database_are_an_empty_json_list() throws IOException {
+        CliRun run = mvmmOnANewHost("--json");
+
+        assertThat(run.status()).as(run.toString()).isZero();
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertThat(root.get("vms").isArray()).isTrue();
+        assertThat(root.get("vms")).isEmpty();
+        assertThat(root.get("window_seconds").asDouble()).isEqualTo(86400.0);
+        assertThat(run.err()).isEmpty();
     }
 
     @Test

@@ -120,6 +120,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void history_detail_may_be_as_short_as_two_days() throws IOException {
+        write("mvmm.conf", "history_detail=2d");
+
+        assertThat(load().global().get(Keys.HISTORY_DETAIL)).isEqualTo(Duration.ofDays(2));
+    }
+
+    @Test
     void scheduled_restarts_of_the_original_are_read_and_validated() throws IOException {
         write("a.conf", "ip=10.0.0.1", "portsall=80", "restart_at=03:30", "restart_after=7d");
 
@@ -328,6 +335,15 @@ class ConfigLoaderTest {
             assertThatThrownBy(ConfigLoaderTest.this::load).isInstanceOf(ConfigException.class)
                     .hasMessageStartingWith(dir.resolve("mvmm.conf") + ":2: 'uri': 'qemu+ssh://root@host /system' "
                             + "is not a URI: ");
+        }
+
+        @Test
+        void history_detail_below_two_days_stops_everything() throws IOException {
+            write("mvmm.conf", "uri=qemu:///system", "history_detail=47h");
+
+            assertThatThrownBy(ConfigLoaderTest.this::load).isInstanceOf(ConfigException.class)
+                    .hasMessage(dir.resolve("mvmm.conf") + ":2: 'history_detail': '47h' is too short; the minimum "
+                            + "is 2d");
         }
 
         @Test

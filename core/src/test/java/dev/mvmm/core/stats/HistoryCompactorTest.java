@@ -1,0 +1,121 @@
+package dev.mvmm.core.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mvmm.core.store.Availability;
+import dev.mvmm.core.store.HealthRepository;
+import dev.mvmm.core.store.StateStore;
+import dev.mvmm.core.store.VmHealth;
+import dev.mvmm.core.support.MutableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * When {@code check} and {@code monitor} compact history ({@link HistoryCompactor#compactIfDue}): at
+ * most once a day, whatever the clock does. Real SQLite file; the clock in the test's hand.
+ */
+class HistoryCompactorTest {
+
+    private static final Duration DETAIL = Duration.ofDays(31);
+
+    @TempDir
+    Path dir;
+
+    // 03:00 UTC: with 31 days of detail, everything before 2026-05-01T00:00 is due for folding.
+    private final MutableClock clock = MutableClock.at("2026-06-01T03:00:00Z");
+    private StateStore store;
+    private HealthRepository health;
+    private HistoryCompactor compactor;
+
+    @BeforeEach
+    void setUp() {
+        store = StateStore.open(dir.resolve("mvmm.db"));
+        health = new HealthRepository(store);
+        compactor = new HistoryCompactor(store);
+        health.save(List.of(), List.of(
+                transition("2026-04-20T00:00:00Z", Availability.UP),
+                transition("2026-05-01T12:00:00Z", Availability.DOWN),
+                transition("2026-05-20T00:00:00Z", Availability.UP),
+                transition("2026-05-31T12:00:00Z", Availability.DOWN)), List.of());
+        VmHealth.Builder web = VmHealth.fresh("web", clock.instant()).toBuilder();
+        web.availability = Availability.DOWN;
+        web.verdict = "failing";
+        health.save(web.build());
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    private static HealthRepository.Transition transition(String at, Availability availability) {
+        return new HealthRepository.Transition("web", Instant.parse(at), availability, null);
+    }
+
+    private void compactIfDue() {
+        compactor.compactIfDue(clock.instant(), DETAIL);
+    }
+
+    /** The times of the transitions still held in detail. */
+    private List<String> detail() {
+        return health.transitions("web").stream().map(t -> t.at().toString()).toList();
+    }
+
+    private LocalDate detailFrom() {
+        return new StatsRepository(store).detailFrom();
+    }
+
+    @Test
+    void the_first_call_folds_what_is_older_than_the_detail_retention() {
+        compactIfDue();
+
+        assertThat(detail()).containsExactly("2026-05-01T00:00:00Z", "2026-05-01T12:00:00Z", "2026-05-20T00:00:00Z",
+                "2026-05-31T12:00:00Z");
+        assertThat(health.transitions("web").get(0).detail()).isEqualTo(HistoryCompactor.CARRIED_OVER);
+        assertThat(detailFrom()).isEqualTo(LocalDate.parse("2026-05-01"));
+    }
+
+    @Test
+    void runs_once_a_day_and_again_the_next_day() {
+        compactIfDue();
+
+        // 02:00 the next day: the boundary has moved on to 2026-05-02, but a day has not passed.
+        clock.advance(Duration.ofHours(23));
+        compactIfDue();
+        assertThat(detail()).contains("2026-05-01T12:00:00Z");
+        assertThat(detailFrom()).isEqualTo(LocalDate.parse("2026-05-01"));
+
+        clock.advance(Duration.ofHours(1));
+        compactIfDue();
+        assertThat(detail()).containsExactly("2026-05-02T00:00:00Z", "2026-05-20T00:00:00Z", "2026-05-31T12:00:00Z");
+        assertThat(detailFrom()).isEqualTo(LocalDate.parse("2026-05-02"));
+    }
+
+    @Test
+    void a_clock_set_back_neither_fails_nor_folds_what_is_in_its_future() {
+        compactIfDue();
+        List<String> kept = detail();
+
+        // Set back twelve days, then a call a day as the clock runs forward again.
+        clock.advance(Duration.ofDays(-12));
+        for (int day = 0; day < 12; day++) {
+            compactIfDue();
+            assertThat(detail()).as(clock.instant().toString()).isEqualTo(kept);
+            assertThat(detailFrom()).isEqualTo(LocalDate.parse("2026-05-01"));
+            clock.advance(Duration.ofDays(1));
+        }
+
+        // Back where it was, and a day on: compaction goes on as if the clock had never moved.
+        clock.advance(Duration.ofDays(1));
+        compactIfDue();
+        assertThat(detail()).containsExactly("2026-05-02T00:00:00Z", "2026-05-20T00:00:00Z", "2026-05-31T12:00:00Z");
+        assertThat(detailFrom()).isEqualTo(LocalDate.parse("2026-05-02"));
+    }
+}
