@@ -44,16 +44,39 @@ public final class Backups {
         List<VmBackup> outcomes = new ArrayList<>();
         for (Target target : targets) {
             Instant start = services.clock().instant();
+            attempted = null;
             try {
                 outcomes.add(backup(target, full, dryRun, syncOnly, start));
             } catch (BackupException | dev.mvmm.core.host.HypervisorException e) {
-                outcomes.add(failed(target.vm(), null, null, e.getMessage(), start));
+                outcomes.add(failedBeforeBackup(target.vm(), e.getMessage(), start, dryRun));
             } catch (RuntimeException e) {
                 Logger.tag(target.vm()).error(e, "backup failed unexpectedly");
-                outcomes.add(failed(target.vm(), null, null, "unexpected failure: " + e, start));
+                outcomes.add(failedBeforeBackup(target.vm(), "unexpected failure: " + e, start, dryRun));
             }
         }
         return outcomes;
+    }
+
+    /** The level the current VM's backup was going to take, once known; "check" before. */
+    private String attempted;
+
+    /**
+     * A backup that failed before or around virtnbdbackup (a missing tool, an old libvirt, a failed
+     * repair, a hypervisor error, no room): recorded and notified like a failed backup, so that
+     * {@code stats} does not go on showing the previous success. A dry run records nothing.
+     */
+    private VmBackup failedBeforeBackup(String vm, String why, Instant start, boolean dryRun) {
+        String level = attempted == null ? "check" : attempted;
+        if (!dryRun) {
+            try {
+                services.records().backup(vm, services.records().currentChain(vm), level, start,
+                        services.clock().instant(), null, "failed", why);
+            } catch (RuntimeException e) {
+                Logger.tag(vm).error("cannot record the failed backup: {}", e.getMessage());
+            }
+            notify("backup-failure", vm, Event.Level.CRITICAL, level + " backup failed: " + why);
+        }
+        return failed(vm, "check".equals(level) ? null : level, null, why, start);
     }
 
     private VmBackup backup(Target target, boolean full, boolean dryRun, boolean syncOnly, Instant start) {
@@ -65,11 +88,10 @@ public final class Backups {
         if (settings.backupPath() == null) {
             return skipped(vm, "no backup_path configured");
         }
-        for (String tool : List.of("virtnbdbackup", "virtnbdrestore", "qemu-img", "virsh")) {
-            if (!Tools.available(tool)) {
-                throw new BackupException(tool + " is not installed; install it (apt-get install virtnbdbackup "
-                        + "qemu-utils libvirt-clients)");
-            }
+        String missing = services.tools().missingProgram();
+        if (missing != null) {
+            throw new BackupException(missing + " is not installed; install it (apt-get install virtnbdbackup "
+                    + "qemu-utils libvirt-clients)");
         }
         Optional<VmLock> lock = services.locks().tryLock(vm, "backup");
         if (lock.isEmpty()) {
@@ -155,6 +177,7 @@ public final class Backups {
         }
         String level = !incremental ? "copy" : plan instanceof ChainPlan.NewChain ? "full" : "inc";
         Logger.tag(vm).info("{} backup: {}", level, plan.reason());
+        attempted = level;
         if (dryRun) {
             List<String> pruned = plan instanceof ChainPlan.NewChain
                     && ((ChainPlan.NewChain) plan).previous() == ChainPlan.Previous.ARCHIVE
@@ -224,7 +247,9 @@ public final class Backups {
                 notify("chain-archived", vm, Event.Level.WARNING, "chain archived as " + archived.getFileName()
                         + " because " + fresh.reason() + "; a new full chain starts");
             }
-            Archives.prune(settings.backupPath(), vm, settings, services.clock().getZone(), false);
+            for (String gone : Archives.prune(settings.backupPath(), vm, settings, services.clock().getZone(), false)) {
+                services.records().chainDeleted(vm, settings.backupPath().resolve(gone).toString(), now);
+            }
         } else if (fresh.previous() == ChainPlan.Previous.DELETE) {
             Logger.tag(vm).warn("deleting {}: it holds nothing restorable ({})", folder.directory(), fresh.reason());
             Archives.delete(folder.directory());
