@@ -139,10 +139,15 @@ public final class Backups {
     }
 
     private VmBackup backupLocked(String vm, BackupSettings settings, boolean full, boolean dryRun, Instant start) {
-        returnToShutOff(vm, settings.backupPath());
+        // A dry run changes nothing: it plans as if the VM a cut-off backup left paused were shut off again.
+        boolean leftPaused = !dryRun ? returnToShutOff(vm, settings.backupPath())
+                : leftPausedByMvmm(vm, settings.backupPath());
         VmStatus status = services.hypervisor().status(vm).orElse(null);
         if (status == null) {
             return skipped(vm, "not on this host");
+        }
+        if (dryRun && leftPaused) {
+            status = new VmStatus(vm, PowerState.SHUT_OFF, null, status.persistent());
         }
         if (status.state() != PowerState.RUNNING && status.state() != PowerState.SHUT_OFF) {
             return skipped(vm, status.state().label() + ": backed up when running or shut off");
@@ -179,11 +184,14 @@ public final class Backups {
         Logger.tag(vm).info("{} backup: {}", level, plan.reason());
         attempted = level;
         if (dryRun) {
+            // As the real run: archive the current chain first, then prune with it among the archives.
             List<String> pruned = plan instanceof ChainPlan.NewChain
                     && ((ChainPlan.NewChain) plan).previous() == ChainPlan.Previous.ARCHIVE
-                    ? Archives.prune(settings.backupPath(), vm, settings, services.clock().getZone(), true) : List.of();
-            return new VmBackup(vm, VmBackup.Result.PLANNED, level, plan.reason(), "would take a " + level + " backup"
-                    + (pruned.isEmpty() ? "" : "; retention would delete " + pruned), null, Duration.ZERO);
+                    ? Archives.pruneAfterArchiving(settings.backupPath(), vm, settings, services.clock().getZone(),
+                            services.clock().instant()) : List.of();
+            return new VmBackup(vm, VmBackup.Result.PLANNED, level, plan.reason(), (leftPaused
+                    ? "would shut off the VM a cut-off backup left paused, then " : "") + "would take a " + level
+                    + " backup" + (pruned.isEmpty() ? "" : "; retention would delete " + pruned), null, Duration.ZERO);
         }
         checkSpace(vm, settings.backupPath(), images, level);
         String chain = prepare(vm, settings, plan, folder, disks, images, running);
@@ -452,16 +460,26 @@ public final class Backups {
         return backupPath.resolve("." + vm + ".started-paused-by-mvmm");
     }
 
-    private void returnToShutOff(String vm, Path backupPath) {
+    /** Whether the VM is paused with the marker of a cut-off backup: mvmm started it so. */
+    private boolean leftPausedByMvmm(String vm, Path backupPath) {
+        if (backupPath == null || !Files.exists(pausedMarker(vm, backupPath))) {
+            return false;
+        }
+        VmStatus status = services.hypervisor().status(vm).orElse(null);
+        return status != null && status.state() == PowerState.PAUSED;
+    }
+
+    /** Shuts off a VM a cut-off backup left paused and removes the marker; returns whether it did shut it off. */
+    private boolean returnToShutOff(String vm, Path backupPath) {
         if (backupPath == null) {
-            return;
+            return false;
         }
         Path marker = pausedMarker(vm, backupPath);
         if (!Files.exists(marker)) {
-            return;
+            return false;
         }
-        VmStatus status = services.hypervisor().status(vm).orElse(null);
-        if (status != null && status.state() == PowerState.PAUSED) {
+        boolean paused = leftPausedByMvmm(vm, backupPath);
+        if (paused) {
             Logger.tag(vm).warn("VM still paused from a backup that was cut off; shutting it off again");
             services.hypervisor().destroy(vm);
         }
@@ -470,6 +488,7 @@ public final class Backups {
         } catch (IOException e) {
             throw new BackupException("cannot remove " + marker + ": " + e.getMessage());
         }
+        return paused;
     }
 
     /** A virtnbdbackup process working on this VM, if one runs. */

@@ -157,6 +157,52 @@ class BackupsTest {
         assertThat(stats().archivedChains()).isEqualTo(1);
     }
 
+    @Test
+    void a_dry_run_leaves_a_vm_paused_by_a_cut_off_backup_and_its_marker_alone() throws IOException {
+        hypervisor = new FakeHypervisor().paused(VM).defined(VM, XML);
+        Path marker = dir.resolve("backups/." + VM + ".started-paused-by-mvmm");
+        Files.createDirectories(marker.getParent());
+        Files.writeString(marker, "2026-03-01T01:00:00Z");
+
+        VmBackup dry = backup(null, false, true);
+
+        assertThat(dry.result()).isEqualTo(VmBackup.Result.PLANNED);
+        assertThat(dry.detail()).startsWith("would shut off the VM a cut-off backup left paused, then would take a full");
+        assertThat(hypervisor.calls()).isEmpty();
+        assertThat(hypervisor.state(VM)).isEqualTo(dev.mvmm.core.host.PowerState.PAUSED);
+        assertThat(marker).exists();
+
+        VmBackup real = backup(null, false, false);
+
+        assertThat(real.result()).isEqualTo(VmBackup.Result.OK);
+        assertThat(hypervisor.calls()).startsWith("destroy " + VM);
+        assertThat(hypervisor.state(VM)).isEqualTo(dev.mvmm.core.host.PowerState.SHUT_OFF);
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void a_dry_run_names_the_archive_retention_would_delete_once_the_current_chain_is_archived() {
+        backup(2, false, false);
+        backup(2, true, false);
+        backup(2, true, false);
+        List<String> archives = Archives.list(dir.resolve("backups"), VM).stream().map(Retention.Item::name).toList();
+        assertThat(archives).hasSize(2);
+
+        VmBackup dry = backup(2, true, true);
+
+        assertThat(dry.result()).isEqualTo(VmBackup.Result.PLANNED);
+        assertThat(dry.detail()).isEqualTo("would take a full backup; retention would delete [" + archives.get(0)
+                + "]");
+        assertThat(Archives.list(dir.resolve("backups"), VM)).extracting(Retention.Item::name)
+                .containsExactlyElementsOf(archives);
+        assertThat(dir.resolve("backups/" + VM + "/" + VM + ".cpt")).exists();
+
+        assertThat(backup(2, true, false).result()).isEqualTo(VmBackup.Result.OK);
+
+        assertThat(Archives.list(dir.resolve("backups"), VM)).extracting(Retention.Item::name)
+                .doesNotContain(archives.get(0)).contains(archives.get(1)).hasSize(2);
+    }
+
     /** virsh, qemu-img and virtnbdbackup as far as a backup run sees them; virtnbdbackup writes a plausible chain. */
     static final class FakeTools extends Tools {
 
