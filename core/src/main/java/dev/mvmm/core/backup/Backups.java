@@ -195,7 +195,9 @@ public final class Backups {
         }
         checkSpace(vm, settings.backupPath(), images, level);
         String chain = prepare(vm, settings, plan, folder, disks, images, running);
-        VmBackup outcome = take(vm, settings, level, chain, chainDir, folder, disks, running, plan, start);
+        // Judge the backup against the chain as prepare() left it: a repair dropped a checkpoint.
+        VmBackup outcome = take(vm, settings, level, chain, chainDir, ChainFolder.read(chainDir, vm), disks, running,
+                plan, start);
         if (!running && settings.autostart()) {
             services.hypervisor().start(vm);
             Logger.tag(vm).info("started after its backup (autostart=true)");

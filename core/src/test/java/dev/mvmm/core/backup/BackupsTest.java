@@ -203,6 +203,24 @@ class BackupsTest {
                 .doesNotContain(archives.get(0)).contains(archives.get(1)).hasSize(2);
     }
 
+    @Test
+    void an_incremental_cut_off_midway_is_repaired_and_the_next_one_counts() throws IOException {
+        assertThat(backup(null, false, false).result()).isEqualTo(VmBackup.Result.OK);
+        Path chain = dir.resolve("backups/" + VM);
+        tools.checkpoints.add("virtnbdbackup.1");
+        Files.writeString(chain.resolve(VM + ".cpt"), "[\"virtnbdbackup.0\",\"virtnbdbackup.1\"]");
+        Files.writeString(chain.resolve("vda.inc.virtnbdbackup.1.data.partial"), "half");
+
+        VmBackup outcome = backup(null, false, false);
+
+        assertThat(outcome.result()).as(outcome.detail()).isEqualTo(VmBackup.Result.OK);
+        assertThat(outcome.plan()).isEqualTo("a backup was cut off at checkpoint virtnbdbackup.1; dropping it");
+        ChainFolder after = ChainFolder.read(chain, VM);
+        assertThat(after.partialFiles()).isEmpty();
+        assertThat(after.checkpoints()).containsExactly("virtnbdbackup.0", "virtnbdbackup.1");
+        assertThat(stats().result()).isEqualTo("ok");
+    }
+
     /** virsh, qemu-img and virtnbdbackup as far as a backup run sees them; virtnbdbackup writes a plausible chain. */
     static final class FakeTools extends Tools {
 
