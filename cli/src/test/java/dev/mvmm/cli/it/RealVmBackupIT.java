@@ -51,10 +51,15 @@ class RealVmBackupIT {
     }
 
     private TestBed.Run mvmm(String... args) {
+        return mvmm(java.util.Map.of(), args);
+    }
+
+    /** mvmm with environment variables added (a PATH with stand-ins first). */
+    private TestBed.Run mvmm(java.util.Map<String, String> environment, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add(1, "--config-dir=" + dir.resolve("conf"));
         all.add(2, "--state=" + dir.resolve("state/mvmm.db"));
-        return TestBed.run(TestBed.mvmm(all.toArray(String[]::new)), 600);
+        return TestBed.run(TestBed.mvmm(all.toArray(String[]::new)), 600, environment);
     }
 
     private TestBed.Run backup(String... extra) {
@@ -228,39 +233,42 @@ class RealVmBackupIT {
         write(0xab, "0", "4M");
         Path atFull = snapshot("full");
         assertOk(backup(), "full");
-        write(0x44, "0", "1M");
+        write(0x44, "0", "60M");
         TestBed.checkedVirsh("start", vm);
-        Process run = new ProcessBuilder(TestBed.mvmm("backup", vm, "--config-dir=" + dir.resolve("conf"),
-                "--state=" + dir.resolve("state/mvmm.db"))).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("killed.log").toFile()).start();
-        boolean killed = false;
-        for (int i = 0; i < 600 && run.isAlive() && !killed; i++) {
-            Thread.sleep(20);
-            TestBed.Run pids = TestBed.run(List.of("pgrep", "-f", "virtnbdbackup -U " + TestBed.URI + " -d " + vm),
-                    10);
-            if (pids.status() == 0) {
-                for (String pid : pids.out().strip().split("\\s+")) {
-                    TestBed.run(List.of("kill", "-9", pid), 10);
-                }
-                killed = true;
-            }
-        }
-        assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        String log = Files.readString(dir.resolve("killed.log"));
-        if (killed) {
-            assertThat(run.exitValue()).as(log).isEqualTo(1);
-            assertThat(log).contains(vm + "  failed");
+        // The real virtnbdbackup, SIGKILLed by its stand-in as soon as it writes data (a .partial file):
+        // the kill happens mid-backup every time, and the stand-in says how its child ended.
+        Path chain = backups.resolve(vm);
+        Path status = dir.resolve("virtnbdbackup-status");
+        String path = TestBed.pathWithStandIn(dir, "virtnbdbackup", "/usr/bin/virtnbdbackup \"$@\" &\n"
+                + "pid=$!\n"
+                + "until ls " + chain + "/*.partial >/dev/null 2>&1; do\n"
+                + "  grep -q '^State:.*Z' /proc/$pid/status 2>/dev/null && break\n"
+                + "done\n"
+                + "kill -9 $pid\n"
+                + "wait $pid\n"
+                + "code=$?\n"
+                + "echo $code > " + status + "\n"
+                + "exit $code");
+
+        TestBed.Run killed = mvmm(java.util.Map.of("PATH", path), "backup", vm);
+
+        assertThat(Files.readString(status).strip()).as("virtnbdbackup was killed mid-backup").isEqualTo("137");
+        assertThat(killed.status()).as(killed.toString()).isEqualTo(1);
+        assertThat(killed.out()).contains(vm + "  failed").contains("virtnbdbackup failed");
+        try (Stream<Path> files = Files.list(chain)) {
+            assertThat(files.map(file -> file.getFileName().toString())).as("the kill left the incremental cut off")
+                    .anyMatch(name -> name.endsWith(".partial"));
         }
         TestBed.checkedVirsh("destroy", vm);
         Path now = snapshot("now");
 
         TestBed.Run next = backup();
 
-        assertThat(next.status()).as(next.toString()).isZero();
-        assertRestores(backups.resolve(vm), null, now);
-        for (Path archive : archives()) {
-            assertRestores(archive, "virtnbdbackup.0", atFull);
-        }
+        assertOk(next, "inc");
+        assertThat(next.out()).contains("a backup was cut off at checkpoint virtnbdbackup.1; dropping it");
+        assertThat(archives()).as("the chain was repaired, not archived").isEmpty();
+        assertRestores(chain, "virtnbdbackup.0", atFull);
+        assertRestores(chain, null, now);
     }
 
     @Test
