@@ -51,10 +51,15 @@ class RealVmBackupIT {
     }
 
     private TestBed.Run mvmm(String... args) {
+        return mvmm(java.util.Map.of(), args);
+    }
+
+    /** mvmm with environment variables added (a PATH with stand-ins first). */
+    private TestBed.Run mvmm(java.util.Map<String, String> environment, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add(1, "--config-dir=" + dir.resolve("conf"));
         all.add(2, "--state=" + dir.resolve("state/mvmm.db"));
-        return TestBed.run(TestBed.mvmm(all.toArray(String[]::new)), 600);
+        return TestBed.run(TestBed.mvmm(all.toArray(String[]::new)), 600, environment);
     }
 
     private TestBed.Run backup(String... extra) {
@@ -228,39 +233,42 @@ class RealVmBackupIT {
         write(0xab, "0", "4M");
         Path atFull = snapshot("full");
         assertOk(backup(), "full");
-        write(0x44, "0", "1M");
+        write(0x44, "0", "60M");
         TestBed.checkedVirsh("start", vm);
-        Process run = new ProcessBuilder(TestBed.mvmm("backup", vm, "--config-dir=" + dir.resolve("conf"),
-                "--state=" + dir.resolve("state/mvmm.db"))).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("killed.log").toFile()).start();
-        boolean killed = false;
-        for (int i = 0; i < 600 && run.isAlive() && !killed; i++) {
-            Thread.sleep(20);
-            TestBed.Run pids = TestBed.run(List.of("pgrep", "-f", "virtnbdbackup -U " + TestBed.URI + " -d " + vm),
-                    10);
-            if (pids.status() == 0) {
-                for (String pid : pids.out().strip().split("\\s+")) {
-                    TestBed.run(List.of("kill", "-9", pid), 10);
-                }
-                killed = true;
-            }
-        }
-        assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        String log = Files.readString(dir.resolve("killed.log"));
-        if (killed) {
-            assertThat(run.exitValue()).as(log).isEqualTo(1);
-            assertThat(log).contains(vm + "  failed");
+        // The real virtnbdbackup, SIGKILLed by its stand-in as soon as it writes data (a .partial file):
+        // the kill happens mid-backup every time, and the stand-in says how its child ended.
+        Path chain = backups.resolve(vm);
+        Path status = dir.resolve("virtnbdbackup-status");
+        String path = TestBed.pathWithStandIn(dir, "virtnbdbackup", "/usr/bin/virtnbdbackup \"$@\" &\n"
+                + "pid=$!\n"
+                + "until ls " + chain + "/*.partial >/dev/null 2>&1; do\n"
+                + "  grep -q '^State:.*Z' /proc/$pid/status 2>/dev/null && break\n"
+                + "done\n"
+                + "kill -9 $pid\n"
+                + "wait $pid\n"
+                + "code=$?\n"
+                + "echo $code > " + status + "\n"
+                + "exit $code");
+
+        TestBed.Run killed = mvmm(java.util.Map.of("PATH", path), "backup", vm);
+
+        assertThat(Files.readString(status).strip()).as("virtnbdbackup was killed mid-backup").isEqualTo("137");
+        assertThat(killed.status()).as(killed.toString()).isEqualTo(1);
+        assertThat(killed.out()).contains(vm + "  failed").contains("virtnbdbackup failed");
+        try (Stream<Path> files = Files.list(chain)) {
+            assertThat(files.map(file -> file.getFileName().toString())).as("the kill left the incremental cut off")
+                    .anyMatch(name -> name.endsWith(".partial"));
         }
         TestBed.checkedVirsh("destroy", vm);
         Path now = snapshot("now");
 
         TestBed.Run next = backup();
 
-        assertThat(next.status()).as(next.toString()).isZero();
-        assertRestores(backups.resolve(vm), null, now);
-        for (Path archive : archives()) {
-            assertRestores(archive, "virtnbdbackup.0", atFull);
-        }
+        assertOk(next, "inc");
+        assertThat(next.out()).contains("a backup was cut off at checkpoint virtnbdbackup.1; dropping it");
+        assertThat(archives()).as("the chain was repaired, not archived").isEmpty();
+        assertRestores(chain, "virtnbdbackup.0", atFull);
+        assertRestores(chain, null, now);
     }
 
     @Test
@@ -371,6 +379,84 @@ class RealVmBackupIT {
 
         assertThat(run.status()).as(run.toString()).isEqualTo(1);
         assertThat(Files.readString(events)).contains("backup-failure " + vm + " critical");
+    }
+
+    @Test
+    void a_second_backup_of_the_same_vm_exits_75_naming_the_holder() throws Exception {
+        write(0xab, "0", "1M");
+        // The real virtnbdbackup, started 5 s late, so that the first backup surely holds the VM meanwhile.
+        String path = TestBed.pathWithStandIn(dir, "virtnbdbackup", "sleep 5\nexec /usr/bin/virtnbdbackup \"$@\"");
+        ProcessBuilder builder = new ProcessBuilder(TestBed.mvmm("backup", vm, "--config-dir=" + dir.resolve("conf"),
+                "--state=" + dir.resolve("state/mvmm.db"))).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("first.log").toFile());
+        builder.environment().put("PATH", path);
+        Process first = builder.start();
+        Path lockFile = dir.resolve("state/locks/" + vm + ".lock");
+        for (int i = 0; i < 300 && !(Files.exists(lockFile) && Files.readString(lockFile).contains("backup")); i++) {
+            Thread.sleep(20);
+        }
+
+        TestBed.Run second = backup();
+
+        assertThat(first.isAlive()).as("the first backup still ran during the second").isTrue();
+        assertThat(second.status()).as(second.toString()).isEqualTo(75);
+        assertThat(second.out()).contains(vm + "  busy").contains("busy: locked by backup (pid " + first.pid() + ",")
+                .contains("1 VMs: 0 backed up, 0 failed, 1 skipped");
+        assertThat(first.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.exitValue()).as(Files.readString(dir.resolve("first.log"))).isZero();
+        assertThat(Files.readString(dir.resolve("first.log"))).contains(vm + "  ok       full");
+    }
+
+    @Test
+    void one_vm_failing_does_not_stop_another_and_the_run_reports_both() throws Exception {
+        String bad = vm + "-bad";
+        Path badDisk = Path.of("/var/lib/libvirt/images", bad + ".qcow2");
+        TestBed.defineTinyVm(bad, badDisk);
+        try {
+            write(0xab, "0", "4M");
+            Path atFull = snapshot("full");
+            Files.write(dir.resolve("conf").resolve(bad + ".conf"), List.of("virtnbdbackup_args=--no-such-option"));
+
+            TestBed.Run run = mvmm("backup", bad, vm);
+
+            assertThat(run.status()).as(run.toString()).isEqualTo(1);
+            assertThat(run.out()).containsPattern(bad + " +failed +full +virtnbdbackup failed")
+                    .containsPattern(vm + " +ok +full ").contains("2 VMs: 1 backed up, 1 failed, 0 skipped");
+            assertRestores(backups.resolve(vm), null, atFull);
+        } finally {
+            TestBed.removeVm(bad, badDisk);
+        }
+    }
+
+    @Test
+    void an_archived_broken_chain_is_notified_and_an_archive_asked_for_with_full_is_not() throws Exception {
+        Path events = dir.resolve("events");
+        Path script = dir.resolve("notify.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"$MVMM_EVENT|$MVMM_VM|$MVMM_SEVERITY|$MVMM_MESSAGE\" >> "
+                + events + "\n");
+        script.toFile().setExecutable(true);
+        Files.write(dir.resolve("conf/mvmm.conf"), List.of("uri=" + TestBed.URI, "backup_path=" + backups,
+                "notify_command=" + script));
+        write(0xab, "0", "4M");
+        assertOk(backup(), "full");
+
+        TestBed.Run full = backup("--full");
+
+        assertOk(full, "full");
+        assertThat(archives()).hasSize(1);
+        assertThat(events).as("an archive asked for is routine, not an event").doesNotExist();
+
+        TestBed.checkedVirsh("checkpoint-delete", vm, "virtnbdbackup.0", "--metadata");
+        assertThat(TestBed.run(List.of("qemu-img", "bitmap", "--remove", disk.toString(), "virtnbdbackup.0"), 60)
+                .status()).isZero();
+        TestBed.Run broken = backup();
+
+        assertOk(broken, "full");
+        assertThat(archives()).hasSize(2);
+        String archived = archives().get(1).getFileName().toString();
+        assertThat(Files.readAllLines(events)).containsExactly("chain-archived|" + vm + "|warning|" + vm
+                + ": chain archived as " + archived + " because disk vda has bitmaps [] where the chain has "
+                + "[virtnbdbackup.0]; a new full chain starts");
     }
 
     @Test

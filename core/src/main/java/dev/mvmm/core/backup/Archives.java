@@ -64,16 +64,37 @@ public final class Archives {
     /** Applies retention; returns the archives deleted (or, on a dry run, that would be). */
     public static List<String> prune(Path backupPath, String vm, BackupSettings settings, ZoneId zone,
             boolean dryRun) {
-        List<Retention.Item> items = list(backupPath, vm);
+        List<String> removed = doomed(list(backupPath, vm), settings, zone);
+        if (!dryRun) {
+            for (String name : removed) {
+                delete(backupPath.resolve(name));
+                Logger.tag(vm).info("retention: deleted archived chain {}", name);
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * What retention would delete once the current chain is archived at {@code archivedAt}, as a
+     * real run does before it prunes: the dry run's answer. Deletes nothing.
+     */
+    public static List<String> pruneAfterArchiving(Path backupPath, String vm, BackupSettings settings, ZoneId zone,
+            Instant archivedAt) {
+        List<Retention.Item> items = new ArrayList<>(list(backupPath, vm));
+        String name = vm + "." + Stamps.of(archivedAt);
+        if (items.stream().noneMatch(item -> item.name().equals(name))) {
+            items.add(new Retention.Item(name, archivedAt));
+        }
+        items.sort(Comparator.comparing(Retention.Item::time));
+        return doomed(items, settings, zone);
+    }
+
+    private static List<String> doomed(List<Retention.Item> items, BackupSettings settings, ZoneId zone) {
         Set<String> keep = Retention.keep(items, settings.keep(), settings.maxChains(), zone);
         List<String> removed = new ArrayList<>();
         for (Retention.Item item : items) {
             if (!keep.contains(item.name())) {
                 removed.add(item.name());
-                if (!dryRun) {
-                    delete(backupPath.resolve(item.name()));
-                    Logger.tag(vm).info("retention: deleted archived chain {}", item.name());
-                }
             }
         }
         return removed;

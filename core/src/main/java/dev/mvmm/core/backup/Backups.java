@@ -44,16 +44,39 @@ public final class Backups {
         List<VmBackup> outcomes = new ArrayList<>();
         for (Target target : targets) {
             Instant start = services.clock().instant();
+            attempted = null;
             try {
                 outcomes.add(backup(target, full, dryRun, syncOnly, start));
             } catch (BackupException | dev.mvmm.core.host.HypervisorException e) {
-                outcomes.add(failed(target.vm(), null, null, e.getMessage(), start));
+                outcomes.add(failedBeforeBackup(target.vm(), e.getMessage(), start, dryRun));
             } catch (RuntimeException e) {
                 Logger.tag(target.vm()).error(e, "backup failed unexpectedly");
-                outcomes.add(failed(target.vm(), null, null, "unexpected failure: " + e, start));
+                outcomes.add(failedBeforeBackup(target.vm(), "unexpected failure: " + e, start, dryRun));
             }
         }
         return outcomes;
+    }
+
+    /** The level the current VM's backup was going to take, once known; "check" before. */
+    private String attempted;
+
+    /**
+     * A backup that failed before or around virtnbdbackup (a missing tool, an old libvirt, a failed
+     * repair, a hypervisor error, no room): recorded and notified like a failed backup, so that
+     * {@code stats} does not go on showing the previous success. A dry run records nothing.
+     */
+    private VmBackup failedBeforeBackup(String vm, String why, Instant start, boolean dryRun) {
+        String level = attempted == null ? "check" : attempted;
+        if (!dryRun) {
+            try {
+                services.records().backup(vm, services.records().currentChain(vm), level, start,
+                        services.clock().instant(), null, "failed", why);
+            } catch (RuntimeException e) {
+                Logger.tag(vm).error("cannot record the failed backup: {}", e.getMessage());
+            }
+            notify("backup-failure", vm, Event.Level.CRITICAL, level + " backup failed: " + why);
+        }
+        return failed(vm, "check".equals(level) ? null : level, null, why, start);
     }
 
     private VmBackup backup(Target target, boolean full, boolean dryRun, boolean syncOnly, Instant start) {
@@ -65,11 +88,10 @@ public final class Backups {
         if (settings.backupPath() == null) {
             return skipped(vm, "no backup_path configured");
         }
-        for (String tool : List.of("virtnbdbackup", "virtnbdrestore", "qemu-img", "virsh")) {
-            if (!Tools.available(tool)) {
-                throw new BackupException(tool + " is not installed; install it (apt-get install virtnbdbackup "
-                        + "qemu-utils libvirt-clients)");
-            }
+        String missing = services.tools().missingProgram();
+        if (missing != null) {
+            throw new BackupException(missing + " is not installed; install it (apt-get install virtnbdbackup "
+                    + "qemu-utils libvirt-clients)");
         }
         Optional<VmLock> lock = services.locks().tryLock(vm, "backup");
         if (lock.isEmpty()) {
@@ -117,10 +139,15 @@ public final class Backups {
     }
 
     private VmBackup backupLocked(String vm, BackupSettings settings, boolean full, boolean dryRun, Instant start) {
-        returnToShutOff(vm, settings.backupPath());
+        // A dry run changes nothing: it plans as if the VM a cut-off backup left paused were shut off again.
+        boolean leftPaused = !dryRun ? returnToShutOff(vm, settings.backupPath())
+                : leftPausedByMvmm(vm, settings.backupPath());
         VmStatus status = services.hypervisor().status(vm).orElse(null);
         if (status == null) {
             return skipped(vm, "not on this host");
+        }
+        if (dryRun && leftPaused) {
+            status = new VmStatus(vm, PowerState.SHUT_OFF, null, status.persistent());
         }
         if (status.state() != PowerState.RUNNING && status.state() != PowerState.SHUT_OFF) {
             return skipped(vm, status.state().label() + ": backed up when running or shut off");
@@ -155,16 +182,22 @@ public final class Backups {
         }
         String level = !incremental ? "copy" : plan instanceof ChainPlan.NewChain ? "full" : "inc";
         Logger.tag(vm).info("{} backup: {}", level, plan.reason());
+        attempted = level;
         if (dryRun) {
+            // As the real run: archive the current chain first, then prune with it among the archives.
             List<String> pruned = plan instanceof ChainPlan.NewChain
                     && ((ChainPlan.NewChain) plan).previous() == ChainPlan.Previous.ARCHIVE
-                    ? Archives.prune(settings.backupPath(), vm, settings, services.clock().getZone(), true) : List.of();
-            return new VmBackup(vm, VmBackup.Result.PLANNED, level, plan.reason(), "would take a " + level + " backup"
-                    + (pruned.isEmpty() ? "" : "; retention would delete " + pruned), null, Duration.ZERO);
+                    ? Archives.pruneAfterArchiving(settings.backupPath(), vm, settings, services.clock().getZone(),
+                            services.clock().instant()) : List.of();
+            return new VmBackup(vm, VmBackup.Result.PLANNED, level, plan.reason(), (leftPaused
+                    ? "would shut off the VM a cut-off backup left paused, then " : "") + "would take a " + level
+                    + " backup" + (pruned.isEmpty() ? "" : "; retention would delete " + pruned), null, Duration.ZERO);
         }
         checkSpace(vm, settings.backupPath(), images, level);
         String chain = prepare(vm, settings, plan, folder, disks, images, running);
-        VmBackup outcome = take(vm, settings, level, chain, chainDir, folder, disks, running, plan, start);
+        // Judge the backup against the chain as prepare() left it: a repair dropped a checkpoint.
+        VmBackup outcome = take(vm, settings, level, chain, chainDir, ChainFolder.read(chainDir, vm), disks, running,
+                plan, start);
         if (!running && settings.autostart()) {
             services.hypervisor().start(vm);
             Logger.tag(vm).info("started after its backup (autostart=true)");
@@ -224,7 +257,9 @@ public final class Backups {
                 notify("chain-archived", vm, Event.Level.WARNING, "chain archived as " + archived.getFileName()
                         + " because " + fresh.reason() + "; a new full chain starts");
             }
-            Archives.prune(settings.backupPath(), vm, settings, services.clock().getZone(), false);
+            for (String gone : Archives.prune(settings.backupPath(), vm, settings, services.clock().getZone(), false)) {
+                services.records().chainDeleted(vm, settings.backupPath().resolve(gone).toString(), now);
+            }
         } else if (fresh.previous() == ChainPlan.Previous.DELETE) {
             Logger.tag(vm).warn("deleting {}: it holds nothing restorable ({})", folder.directory(), fresh.reason());
             Archives.delete(folder.directory());
@@ -427,16 +462,26 @@ public final class Backups {
         return backupPath.resolve("." + vm + ".started-paused-by-mvmm");
     }
 
-    private void returnToShutOff(String vm, Path backupPath) {
+    /** Whether the VM is paused with the marker of a cut-off backup: mvmm started it so. */
+    private boolean leftPausedByMvmm(String vm, Path backupPath) {
+        if (backupPath == null || !Files.exists(pausedMarker(vm, backupPath))) {
+            return false;
+        }
+        VmStatus status = services.hypervisor().status(vm).orElse(null);
+        return status != null && status.state() == PowerState.PAUSED;
+    }
+
+    /** Shuts off a VM a cut-off backup left paused and removes the marker; returns whether it did shut it off. */
+    private boolean returnToShutOff(String vm, Path backupPath) {
         if (backupPath == null) {
-            return;
+            return false;
         }
         Path marker = pausedMarker(vm, backupPath);
         if (!Files.exists(marker)) {
-            return;
+            return false;
         }
-        VmStatus status = services.hypervisor().status(vm).orElse(null);
-        if (status != null && status.state() == PowerState.PAUSED) {
+        boolean paused = leftPausedByMvmm(vm, backupPath);
+        if (paused) {
             Logger.tag(vm).warn("VM still paused from a backup that was cut off; shutting it off again");
             services.hypervisor().destroy(vm);
         }
@@ -445,6 +490,7 @@ public final class Backups {
         } catch (IOException e) {
             throw new BackupException("cannot remove " + marker + ": " + e.getMessage());
         }
+        return paused;
     }
 
     /** A virtnbdbackup process working on this VM, if one runs. */

@@ -95,6 +95,13 @@ public final class ChainCheck {
         if (!libvirt.isEmpty() && !Objects.equals(libvirt, chain)) {
             return "libvirt's checkpoints " + libvirt + " do not match the chain's " + chain;
         }
+        // ...but only from checkpoints/<name>.xml: without it, every incremental would fail.
+        for (String checkpoint : chain) {
+            if (!libvirt.contains(checkpoint) && !found.folder().checkpointDefinitions().contains(checkpoint)) {
+                return "libvirt lost checkpoint " + checkpoint + " and the chain has no checkpoints/" + checkpoint
+                        + ".xml to redefine it from";
+            }
+        }
         if (found.bitmaps() != null) {
             for (Map.Entry<String, List<String>> disk : found.bitmaps().entrySet()) {
                 // qemu-img lists bitmaps in no particular order.

@@ -19,7 +19,19 @@ import java.util.stream.Stream;
  * by an interrupted run.
  */
 public record ChainFolder(Path directory, boolean exists, List<String> checkpoints, boolean hasCpt,
-        List<String> partialFiles, List<String> dataFiles, long bytes, Instant newest) {
+        List<String> partialFiles, List<String> dataFiles, long bytes, Instant newest,
+        List<String> checkpointDefinitions) {
+
+    /**
+     * A chain folder whose checkpoints all have their definition in {@code checkpoints/}.
+     *
+     * @param checkpointDefinitions the checkpoints whose {@code checkpoints/<name>.xml} is there: what
+     *                              virtnbdbackup can redefine in libvirt when libvirt lost them
+     */
+    public ChainFolder(Path directory, boolean exists, List<String> checkpoints, boolean hasCpt,
+            List<String> partialFiles, List<String> dataFiles, long bytes, Instant newest) {
+        this(directory, exists, checkpoints, hasCpt, partialFiles, dataFiles, bytes, newest, checkpoints);
+    }
 
     private static final Pattern VMCONFIG = Pattern.compile("vmconfig\\.virtnbdbackup\\.(\\d+)\\.xml");
 
@@ -60,7 +72,14 @@ public record ChainFolder(Path directory, boolean exists, List<String> checkpoin
         }
         partial.sort(null);
         data.sort(null);
-        return new ChainFolder(directory, true, List.copyOf(checkpoints), hasCpt, partial, data, bytes, newest);
+        List<String> definitions = new ArrayList<>();
+        for (String checkpoint : checkpoints) {
+            if (Files.isRegularFile(directory.resolve("checkpoints").resolve(checkpoint + ".xml"))) {
+                definitions.add(checkpoint);
+            }
+        }
+        return new ChainFolder(directory, true, List.copyOf(checkpoints), hasCpt, partial, data, bytes, newest,
+                List.copyOf(definitions));
     }
 
     /** Whether some complete backup data is in it: something a restore could use. */

@@ -46,6 +46,16 @@ public class Tools {
         return dev.mvmm.core.exec.Programs.onPath(program);
     }
 
+    /** The first program backups need that is not installed, or null when all are. */
+    public String missingProgram() {
+        for (String program : List.of("virtnbdbackup", "virtnbdrestore", "qemu-img", "virsh")) {
+            if (!available(program)) {
+                return program;
+            }
+        }
+        return null;
+    }
+
     public List<String> checkpoints(String vm) {
         CommandResult result = run(SHORT, "virsh", "-c", uri, "checkpoint-list", vm, "--name", "--topological");
         if (!result.succeeded()) {

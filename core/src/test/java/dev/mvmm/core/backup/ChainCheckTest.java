@@ -81,6 +81,36 @@ class ChainCheckTest {
     }
 
     @Test
+    void checkpoints_lost_by_libvirt_without_their_definition_in_the_chain_archive_it() {
+        ChainFolder lost = new ChainFolder(Path.of("/b/web"), true, TWO, true, List.of(), DATA, 1000, Instant.EPOCH,
+                List.of("virtnbdbackup.0"));
+
+        ChainPlan plan = ChainCheck.decide(found(lost, List.of(), Map.of("vda", TWO)), false, null);
+
+        assertThat(plan).isEqualTo(new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, true, "libvirt lost checkpoint "
+                + "virtnbdbackup.1 and the chain has no checkpoints/virtnbdbackup.1.xml to redefine it from"));
+    }
+
+    @Test
+    void the_folder_knows_which_checkpoints_have_their_definition(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir.resolve("checkpoints"));
+        java.nio.file.Files.writeString(dir.resolve("web.cpt"), "[\"virtnbdbackup.0\",\"virtnbdbackup.1\"]");
+        java.nio.file.Files.writeString(dir.resolve("checkpoints/virtnbdbackup.0.xml"), "<domaincheckpoint/>");
+
+        assertThat(ChainFolder.read(dir, "web").checkpointDefinitions()).containsExactly("virtnbdbackup.0");
+    }
+
+    @Test
+    void a_missing_definition_does_not_matter_while_libvirt_still_has_the_checkpoint() {
+        ChainFolder kept = new ChainFolder(Path.of("/b/web"), true, TWO, true, List.of(), DATA, 1000, Instant.EPOCH,
+                List.of());
+
+        assertThat(ChainCheck.decide(found(kept, TWO, Map.of("vda", TWO)), false, null))
+                .isInstanceOf(ChainPlan.Extend.class);
+    }
+
+    @Test
     void a_missing_bitmap_archives_the_chain() {
         ChainPlan plan = ChainCheck.decide(found(folder(TWO, List.of(), DATA), TWO,
                 Map.of("vda", List.of("virtnbdbackup.0"))), false, null);

@@ -25,6 +25,8 @@ public final class FakeHypervisor implements Hypervisor {
     private String explodeOn;
     private PowerState confirmedAs;
     private final java.util.Map<String, Integer> statusFailures = new java.util.HashMap<>();
+    private final Map<String, String> definitions = new LinkedHashMap<>();
+    private long[] versions = {0, 0};
 
     public FakeHypervisor running(String... names) {
         for (String name : names) {
@@ -148,6 +150,38 @@ public final class FakeHypervisor implements Hypervisor {
     @Override
     public synchronized void reset(String vm) {
         calls.add("reset " + vm);
+    }
+
+    /** Gives the VM a definition (domain XML), as backups read it; without one, definition() fails. */
+    public synchronized FakeHypervisor defined(String name, String xml) {
+        definitions.put(name, xml);
+        return this;
+    }
+
+    /** The libvirt and hypervisor versions reported (default 0, 0: unknown). */
+    public synchronized FakeHypervisor versions(long libvirt, long hypervisor) {
+        versions = new long[] {libvirt, hypervisor};
+        return this;
+    }
+
+    @Override
+    public synchronized String definition(String vm) {
+        String xml = definitions.get(vm);
+        if (xml == null) {
+            throw new HypervisorException("VM definitions are not available from fake", null);
+        }
+        return xml;
+    }
+
+    @Override
+    public synchronized long[] versions() {
+        return versions.clone();
+    }
+
+    @Override
+    public synchronized void startPaused(String vm) {
+        calls.add("start paused " + vm);
+        vms.put(vm, new VmStatus(vm, PowerState.PAUSED, Integer.toString(nextId++), true));
     }
 
     @Override
