@@ -73,7 +73,7 @@ final class SettingsParser {
     private static String control(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c != '\t' && Shown.isUnprintable(c)) {
+            if (Shown.isForbidden(c)) {
                 return String.format("U+%04X", (int) c);
             }
         }

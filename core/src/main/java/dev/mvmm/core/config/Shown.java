@@ -2,8 +2,9 @@ package dev.mvmm.core.config;
 
 /**
  * Text from a file as messages show it: control characters (an escape sequence would act on the
- * operator's terminal, a NUL or a line break would cut a log line) written as {@code \}{@code uXXXX},
- * and a value too long to read shortened in the middle.
+ * operator's terminal, a NUL or a line break would cut a log line) and invisible formatting ones (a
+ * byte order mark, a zero-width space) written as {@code \}{@code uXXXX}, and a value too long to
+ * read shortened in the middle.
  */
 final class Shown {
 
@@ -39,7 +40,16 @@ final class Shown {
 
     /** Whether a character must not reach a terminal or a log as it is. */
     static boolean isUnprintable(char c) {
-        return Character.getType(c) == Character.CONTROL || c == '\u2028' || c == '\u2029'
+        int type = Character.getType(c);
+        return type == Character.CONTROL || type == Character.FORMAT || c == '\u2028' || c == '\u2029';
+    }
+
+    /**
+     * Whether no value may hold the character: a control character other than tab, a line or
+     * paragraph separator, or a change of writing direction (which makes text read other than it is).
+     */
+    static boolean isForbidden(char c) {
+        return c != '\t' && Character.getType(c) == Character.CONTROL || c == '\u2028' || c == '\u2029'
                 || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069';
     }
 

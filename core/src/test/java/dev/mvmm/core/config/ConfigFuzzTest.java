@@ -35,7 +35,10 @@ class ConfigFuzzTest {
     private static final int CASES = Integer.getInteger("mvmm.fuzz.cases", 3_000);
     private static final int REPORTED = 15;
     private static final Duration LONGEST = Duration.ofDays(36_500);
+    /** What no value may hold. */
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]");
+    /** What no message may show as it is. */
+    private static final Pattern UNPRINTABLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\u2028\\u2029]");
 
     /** A valid value for every key mvmm knows; a key added to {@link Keys} without one fails the test. */
     static final Map<String, String> SAMPLES = new LinkedHashMap<>();
@@ -327,8 +330,8 @@ class ConfigFuzzTest {
         if (!text.startsWith(problem.file() + ":" + problem.line() + ": ")) {
             wrong.add("does not start with file:line: " + text);
         }
-        if (CONTROL.matcher(text).find()) {
-            wrong.add("message holds raw control characters: " + text);
+        if (UNPRINTABLE.matcher(text).find()) {
+            wrong.add("message holds raw control or invisible characters: " + text);
         }
         if (text.length() > problem.file().toString().length() + 600) {
             wrong.add("message is " + text.length() + " characters long");
