@@ -6,7 +6,7 @@ package dev.mvmm.core.config;
  * byte order mark, a zero-width space) written as {@code \}{@code uXXXX}, and a value too long to
  * read shortened in the middle.
  */
-final class Shown {
+public final class Shown {
 
     private static final int LONGEST = 80;
 
@@ -14,7 +14,7 @@ final class Shown {
     }
 
     /** {@code 'value'}, printable and at most about 80 characters. */
-    static String quote(String text) {
+    public static String quote(String text) {
         if (text.length() <= LONGEST) {
             return "'" + printable(text) + "'";
         }
@@ -22,7 +22,7 @@ final class Shown {
     }
 
     /** The text with every control, line-separating or direction-changing character escaped. */
-    static String printable(String text) {
+    public static String printable(String text) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
