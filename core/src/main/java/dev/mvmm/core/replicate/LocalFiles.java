@@ -51,8 +51,8 @@ public final class LocalFiles implements TargetFiles {
     @Override
     public void copyImage(Path source, String format, String target) {
         convert(source, format, target, progress);
-        CommandResult compare = ExternalCommand.run(List.of("qemu-img", "compare", "-U", source.toString(), target),
-                Map.of(), COPY);
+        CommandResult compare = ExternalCommand.run(List.of("qemu-img", "compare", "-U", "--", source.toString(),
+                target), Map.of(), COPY);
         if (compare.exitCode() != 0) {
             throw new BackupException("the copy " + target + " differs from " + source + ": " + compare.summary());
         }
@@ -75,7 +75,7 @@ public final class LocalFiles implements TargetFiles {
     /** A thin copy with qemu-img convert; its progress meter goes to {@code progress} when there is one. */
     static void convert(Path source, String format, String target, java.io.OutputStream progress) {
         List<String> command = List.of("qemu-img", "convert", progress == null ? "-q" : "-p", "-U", "-O", format,
-                source.toString(), target);
+                "--", source.toString(), target);
         CommandResult result = ExternalCommand.run(command, Map.of(), COPY, progress);
         if (!result.succeeded()) {
             throw new BackupException("cannot copy " + source + " to " + target + ": " + result.summary());
