@@ -71,6 +71,7 @@ public final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        dev.mvmm.cli.support.VmArguments.requireSafe(spec.commandLine(), vms);
         try (Context context = Context.of(root.options()).waitingFor(waiting.patience())) {
             Configuration configuration = context.configuration();
             List<Backups.Target> targets = new ArrayList<>();

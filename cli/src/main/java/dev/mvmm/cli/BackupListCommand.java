@@ -42,6 +42,7 @@ public final class BackupListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        dev.mvmm.cli.support.VmArguments.requireSafe(spec.commandLine(), vms);
         try (Context context = Context.of(backup.root.options())) {
             Configuration configuration = context.configuration();
             PrintWriter out = spec.commandLine().getOut();
@@ -72,8 +73,8 @@ public final class BackupListCommand implements Callable<Integer> {
         if (global != null && java.nio.file.Files.isDirectory(global)) {
             try (var entries = java.nio.file.Files.list(global)) {
                 entries.filter(java.nio.file.Files::isDirectory).map(p -> p.getFileName().toString())
-                        .filter(name -> !name.startsWith(".") && !name.equals("restores")
-                                && !name.matches(".*\\." + dev.mvmm.core.backup.Stamps.PATTERN))
+                        // Hidden entries, restores, archives, and names no VM may have (-x, a b).
+                        .filter(dev.mvmm.core.VmNames::isSafe)
                         .filter(name -> !names.contains(name)).forEach(names::add);
             } catch (java.io.IOException e) {
                 // Listing is best effort; the configured VMs are still shown.

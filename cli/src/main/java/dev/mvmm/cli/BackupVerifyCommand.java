@@ -43,6 +43,7 @@ public final class BackupVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        dev.mvmm.cli.support.VmArguments.requireSafe(spec.commandLine(), vms);
         int failures = 0;
         try (Context context = Context.of(backup.root.options())) {
             Configuration configuration = context.configuration();

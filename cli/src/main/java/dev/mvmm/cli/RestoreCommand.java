@@ -11,9 +11,11 @@ import dev.mvmm.core.backup.Archives;
 import dev.mvmm.core.backup.BackupException;
 import dev.mvmm.core.backup.BackupRepository;
 import dev.mvmm.core.backup.BackupSettings;
+import dev.mvmm.core.backup.Stamps;
 import dev.mvmm.core.backup.SyncException;
 import dev.mvmm.core.backup.Tools;
 import dev.mvmm.core.config.Configuration;
+import dev.mvmm.core.config.Shown;
 import dev.mvmm.core.config.VmConfig;
 import dev.mvmm.core.host.HypervisorException;
 import dev.mvmm.core.lock.VmLock;
@@ -127,6 +129,11 @@ public final class RestoreCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--define and --in-place exclude each "
                     + "other: --define makes a new VM, --in-place replaces this VM's disks");
         }
+        String chainName = vm == null ? null : chainName();
+        if (disk != null && !disk.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--disk: " + Shown.quote(disk)
+                    + " is not a disk's target device name such as vda or sdb");
+        }
         if (define != null && !VmNames.isSafe(define)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--define: " + VmNames.problem(define));
         }
@@ -149,7 +156,7 @@ public final class RestoreCommand implements Callable<Integer> {
                     plan = answers.plan();
                     fetched = answers.plan().fetched();
                 } else {
-                    plan = new RestoreJob.Plan(vm, chainName(), fromRemote, point.checkpoint, at, disk, mode(),
+                    plan = new RestoreJob.Plan(vm, chainName, fromRemote, point.checkpoint, at, disk, mode(),
                             destination.to, define, discardOld, null);
                     if (destination.inPlace && !yes && !terminal.get().confirm("Replace the live disks of " + vm
                             + " with the backup (the VM is shut down for it)?", false)) {
@@ -203,11 +210,18 @@ public final class RestoreCommand implements Callable<Integer> {
         return define != null ? RestoreJob.Mode.DEFINE : RestoreJob.Mode.DIRECTORY;
     }
 
+    /** The chain's folder name; anything but 'current', an archive's time or its name is refused. */
     private String chainName() {
         if (chain == null || chain.equals("current")) {
             return vm;
         }
-        return chain.startsWith(vm + ".") ? chain : vm + "." + chain;
+        String name = chain.startsWith(vm + ".") ? chain : vm + "." + chain;
+        if (!name.matches(java.util.regex.Pattern.quote(vm) + "\\." + Stamps.PATTERN)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--chain: " + Shown.quote(chain)
+                    + " is neither 'current' nor an archived chain's time (20261121T135203Z) or name ("
+                    + vm + ".20261121T135203Z); see 'mvmm backup list " + vm + "'");
+        }
+        return name;
     }
 
     private Instant parseAt() {

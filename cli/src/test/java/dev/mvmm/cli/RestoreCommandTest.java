@@ -69,6 +69,33 @@ class RestoreCommandTest {
     }
 
     @Test
+    void a_chain_that_is_not_one_of_the_vms_is_a_usage_error_and_nothing_is_touched() throws IOException {
+        // Found by HostileNamesTest's review: --chain was appended to 'web.' unchecked, so
+        // --chain ../../x named a folder outside backup_path (and, with --from-remote, a fetch folder
+        // outside it that was written and then deleted).
+        Files.createDirectories(dir.resolve("b"));
+        for (String chain : List.of("../../x", "/../../x", "20260101T000000Z/../../..", "latest", "db.20260101T000000Z",
+                "web.20260101T000000Z/..")) {
+            CliRun run = mvmm(List.of("backup_path=" + dir.resolve("b")), "web", "--chain", chain, "--from-remote");
+
+            assertThat(run.status()).as(chain).isEqualTo(64);
+            assertThat(run.err()).contains("--chain: '" + chain + "' is neither 'current' nor an archived chain's "
+                    + "time (20261121T135203Z) or name (web.20261121T135203Z)");
+        }
+        assertThat(dir.resolve("state.db")).doesNotExist();
+    }
+
+    @Test
+    void a_disk_that_is_not_a_target_device_name_is_a_usage_error() throws IOException {
+        for (String disk : List.of("-x", "-oX", "../vda", "vda b", "")) {
+            CliRun run = mvmm(List.of("backup_path=" + dir.resolve("b")), "web", "--disk=" + disk);
+
+            assertThat(run.status()).as(disk).isEqualTo(64);
+            assertThat(run.err()).contains("is not a disk's target device name such as vda or sdb");
+        }
+    }
+
+    @Test
     void in_place_off_a_terminal_needs_yes_and_nothing_is_touched() throws IOException {
         CliRun run = mvmm(List.of("backup_path=" + dir.resolve("b")), "web", "--in-place");
 

@@ -54,6 +54,9 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
         if (exception instanceof LockedException) {
             return ExitStatus.TEMPORARY;
         }
+        if (exception instanceof dev.mvmm.core.VmNames.UnsafeNameException) {
+            return ExitStatus.USAGE;
+        }
         if (exception instanceof MvmmException) {
             return ExitStatus.SOFTWARE;
         }

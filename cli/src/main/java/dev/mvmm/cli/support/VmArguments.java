@@ -14,14 +14,19 @@ public final class VmArguments {
     private VmArguments() {
     }
 
-    /** Rejects unsafe names; warns (with a suggestion) about names that have no configuration. */
-    public static void validate(CommandLine command, Context context, List<String> vms) {
+    /** Rejects names that could leave a directory or be read as an option (a usage error, exit 64). */
+    public static void requireSafe(CommandLine command, List<String> vms) {
         for (String vm : vms) {
             String problem = VmNames.problem(vm);
             if (problem != null) {
                 throw new CommandLine.ParameterException(command, problem);
             }
         }
+    }
+
+    /** Rejects unsafe names; warns (with a suggestion) about names that have no configuration. */
+    public static void validate(CommandLine command, Context context, List<String> vms) {
+        requireSafe(command, vms);
         Configuration configuration;
         try {
             configuration = context.configuration();

@@ -470,7 +470,7 @@ class RealVmBackupIT {
         boolean started = false;
         for (int i = 0; i < 600 && run.isAlive() && !started; i++) {
             Thread.sleep(20);
-            started = TestBed.run(List.of("pgrep", "-f", "virtnbdbackup -U " + TestBed.URI + " -d " + vm), 10)
+            started = TestBed.run(List.of("pgrep", "-f", running(vm)), 10)
                     .status() == 0;
         }
         assertThat(started).as("virtnbdbackup was started").isTrue();
@@ -480,7 +480,7 @@ class RealVmBackupIT {
         TestBed.Run meanwhile = backup();
         assertThat(meanwhile.out()).as(meanwhile.toString()).doesNotContain(vm + "  ok       full");
         for (int i = 0; i < 600; i++) {
-            if (TestBed.run(List.of("pgrep", "-f", "virtnbdbackup -U " + TestBed.URI + " -d " + vm), 10).status()
+            if (TestBed.run(List.of("pgrep", "-f", running(vm)), 10).status()
                     != 0) {
                 break;
             }
@@ -543,5 +543,10 @@ class RealVmBackupIT {
         TestBed.Run compare = TestBed.run(List.of("qemu-img", "compare", restored.resolve(disk.getFileName())
                 .toString(), expected.toString()), 120);
         assertThat(compare.status()).as(restored + ": " + compare).isZero();
+    }
+
+    /** The pgrep pattern of the virtnbdbackup mvmm runs for a VM (values attached to their options). */
+    private static String running(String vm) {
+        return "virtnbdbackup --uri=" + TestBed.URI + " --domain=" + vm;
     }
 }

@@ -82,6 +82,15 @@ public final class Backups {
     private VmBackup backup(Target target, boolean full, boolean dryRun, boolean syncOnly, Instant start) {
         String vm = target.vm();
         BackupSettings settings = target.settings();
+        String unsafe = dev.mvmm.core.VmNames.problem(vm);
+        if (unsafe != null) {
+            // A domain listed by the hypervisor may have any name: one that could climb out of backup_path
+            // (..), or be read as an option (-x), gets no chain, lock or command line of its own; it is
+            // reported under a printable form of its name (a newline or an escape would forge output).
+            String shown = dev.mvmm.core.config.Shown.printable(vm);
+            Logger.tag(shown).error("backup refused: {}", unsafe);
+            return new VmBackup(shown, VmBackup.Result.FAILED, null, null, unsafe, null, Duration.ZERO);
+        }
         if (settings.ignored()) {
             return skipped(vm, "ignored=true");
         }
@@ -500,9 +509,10 @@ public final class Backups {
             String command = process.info().command().orElse("");
             boolean virtnbdbackup = command.endsWith("virtnbdbackup") || arguments.stream().anyMatch(
                     argument -> argument.endsWith("/virtnbdbackup") || argument.equals("virtnbdbackup"));
-            int domain = arguments.indexOf("-d");
-            return virtnbdbackup && domain >= 0 && domain + 1 < arguments.size()
-                    && arguments.get(domain + 1).equals(vm);
+            // --domain=VM since mvmm attaches values to their options; -d VM from a process an older one started.
+            int domain = Math.max(arguments.indexOf("-d"), arguments.indexOf("--domain"));
+            return virtnbdbackup && (arguments.contains("--domain=" + vm)
+                    || domain >= 0 && domain + 1 < arguments.size() && arguments.get(domain + 1).equals(vm));
         }).findFirst();
     }
 

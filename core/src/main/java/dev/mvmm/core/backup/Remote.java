@@ -52,6 +52,10 @@ public final class Remote {
             return new Remote(destination, null, destination, ssh, rsync);
         }
         int colon = destination.indexOf(":/");
+        if (colon < 0 || destination.startsWith("-") || destination.substring(0, colon).contains("@-")) {
+            throw new SyncException("remote_path " + destination + " is not user@host:/path, or its user or host "
+                    + "begins with '-'");
+        }
         return new Remote(destination, destination.substring(0, colon), destination.substring(colon + 1), ssh, rsync);
     }
 
@@ -65,19 +69,28 @@ public final class Remote {
 
     /** Runs a command in the remote directory's host; every word is quoted for the remote shell. */
     CommandResult run(String... words) {
+        return ExternalCommand.run(command(words), Map.of(), COMMAND);
+    }
+
+    /**
+     * The command line that runs {@code words} where the remote directory is: as they are for a local
+     * one; else through ssh, {@code --} before the login (no login is read as an option) and the words
+     * single-quoted into one remote command (no name is interpreted by the remote shell).
+     */
+    List<String> command(String... words) {
         if (isLocal()) {
-            return ExternalCommand.run(List.of(words), Map.of(), COMMAND);
+            return List.of(words);
         }
         List<String> command = new ArrayList<>(List.of("ssh"));
         command.addAll(sshOptions);
-        command.add(login);
         command.add("--");
+        command.add(login);
         StringBuilder remote = new StringBuilder();
         for (String word : words) {
             remote.append(remote.length() == 0 ? "" : " ").append(quote(word));
         }
         command.add(remote.toString());
-        return ExternalCommand.run(command, Map.of(), COMMAND);
+        return command;
     }
 
     /** A path inside the remote directory. */
@@ -87,7 +100,7 @@ public final class Remote {
 
     /** The entries of the remote directory (creating it if needed). */
     public List<String> list() {
-        CommandResult made = run("mkdir", "-p", path);
+        CommandResult made = run("mkdir", "-p", "--", path);
         if (!made.succeeded()) {
             throw new SyncException("cannot reach " + destination + ": " + made.summary());
         }
@@ -112,7 +125,7 @@ public final class Remote {
     }
 
     void move(String from, String to) {
-        CommandResult moved = run("mv", "-T", at(from), at(to));
+        CommandResult moved = run("mv", "-T", "--", at(from), at(to));
         if (!moved.succeeded()) {
             throw new SyncException("cannot rename " + at(from) + " to " + to + " on " + destination + ": "
                     + moved.summary());
@@ -128,6 +141,10 @@ public final class Remote {
 
     /** rsync a local directory's content into a remote directory, hard-linking unchanged files from another. */
     CommandResult mirror(Path local, String name, String linkDest, boolean dryRun) {
+        return ExternalCommand.run(mirrorCommand(local, name, linkDest, dryRun), Map.of(), TRANSFER);
+    }
+
+    List<String> mirrorCommand(Path local, String name, String linkDest, boolean dryRun) {
         List<String> command = new ArrayList<>(List.of("rsync", "-a", "--delete"));
         if (dryRun) {
             command.addAll(List.of("--dry-run", "--itemize-changes"));
@@ -139,20 +156,26 @@ public final class Remote {
         if (!isLocal()) {
             command.addAll(List.of("-e", shellCommand()));
         }
+        command.add("--");
         command.add(local + "/");
         command.add((isLocal() ? "" : login + ":") + at(name) + "/");
-        return ExternalCommand.run(command, Map.of(), TRANSFER);
+        return command;
     }
 
     /** Copies a remote chain into a local directory (for a restore from the off-site copy). */
     CommandResult fetch(String name, Path local) {
+        return ExternalCommand.run(fetchCommand(name, local), Map.of(), TRANSFER);
+    }
+
+    List<String> fetchCommand(String name, Path local) {
         List<String> command = new ArrayList<>(List.of("rsync", "-a", "--delete"));
         if (!isLocal()) {
             command.addAll(List.of("-e", shellCommand()));
         }
+        command.add("--");
         command.add((isLocal() ? "" : login + ":") + at(name) + "/");
         command.add(local + "/");
-        return ExternalCommand.run(command, Map.of(), TRANSFER);
+        return command;
     }
 
     /** Public view of {@link #fetch} for the restore command. */
@@ -164,9 +187,17 @@ public final class Remote {
     }
 
     private String shellCommand() {
+        return rsyncShell(sshOptions);
+    }
+
+    /**
+     * rsync's {@code -e}: ssh and its options, each in single quotes as rsync splits that string (a
+     * quote inside is doubled; rsync knows no backslash escape, so POSIX quoting would break it).
+     */
+    public static String rsyncShell(List<String> sshOptions) {
         StringBuilder ssh = new StringBuilder("ssh");
         for (String option : sshOptions) {
-            ssh.append(' ').append(option.contains(" ") ? quote(option) : option);
+            ssh.append(" '").append(option.replace("'", "''")).append('\'');
         }
         return ssh.toString();
     }

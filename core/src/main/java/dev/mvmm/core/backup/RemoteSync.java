@@ -30,6 +30,7 @@ public final class RemoteSync {
 
     /** Brings the remote in line with the local chains of {@code vm}; returns what it did. */
     public String sync(String vm, Path backupPath, Integer remoteMaxChains) {
+        dev.mvmm.core.VmNames.require(vm);
         List<String> names = remote.list();
         Path current = backupPath.resolve(vm);
         String localPrint = Files.isDirectory(current) ? Remote.fingerprintOf(current) : null;
@@ -116,11 +117,12 @@ public final class RemoteSync {
 
     /** What the remote holds for a VM: its entries, for 'backup list --remote'. */
     public List<String> holdings(String vm) {
+        dev.mvmm.core.VmNames.require(vm);
         Pattern pattern = Pattern.compile(Pattern.quote(vm) + "(\\." + Stamps.PATTERN + ")?");
         List<String> mine = new ArrayList<>();
         for (String name : remote.list()) {
             if (pattern.matcher(name).matches()) {
-                CommandResult size = remote.run("du", "-sk", remote.at(name));
+                CommandResult size = remote.run("du", "-sk", "--", remote.at(name));
                 mine.add(name + " (" + (size.succeeded() ? size.stdout().split("\\s")[0] + " KiB" : "size unknown")
                         + ")");
             }

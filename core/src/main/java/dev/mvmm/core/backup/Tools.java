@@ -13,6 +13,9 @@ import java.util.Map;
 /**
  * The external programs of backups, each run as an argument list through {@link ExternalCommand}:
  * virsh (checkpoints, which libvirt-java does not expose), qemu-img, virtnbdbackup, virtnbdrestore.
+ * No value (a VM, checkpoint or bitmap name, a path) is ever where a program could read it as an
+ * option: it is attached to its option ({@code --domain=VM}) or follows {@code --}. The command
+ * lines are built by the {@code *Command} methods, apart from running them, so that tests read them.
  */
 public class Tools {
 
@@ -57,7 +60,7 @@ public class Tools {
     }
 
     public List<String> checkpoints(String vm) {
-        CommandResult result = run(SHORT, "virsh", "-c", uri, "checkpoint-list", vm, "--name", "--topological");
+        CommandResult result = run(SHORT, checkpointListCommand(uri, vm));
         if (!result.succeeded()) {
             throw new BackupException("cannot list the checkpoints of VM " + vm + ": " + result.summary());
         }
@@ -72,7 +75,7 @@ public class Tools {
 
     /** Forgets a checkpoint in libvirt only; the disks' bitmaps are removed separately. */
     public void deleteCheckpointMetadata(String vm, String checkpoint) {
-        CommandResult result = run(SHORT, "virsh", "-c", uri, "checkpoint-delete", vm, checkpoint, "--metadata");
+        CommandResult result = run(SHORT, checkpointDeleteCommand(uri, vm, checkpoint, true));
         if (!result.succeeded()) {
             throw new BackupException("cannot delete checkpoint " + checkpoint + " of VM " + vm + ": "
                     + result.summary());
@@ -81,7 +84,7 @@ public class Tools {
 
     /** Deletes a checkpoint of a running VM together with its bitmaps. */
     public void deleteCheckpoint(String vm, String checkpoint) {
-        CommandResult result = run(SHORT, "virsh", "-c", uri, "checkpoint-delete", vm, checkpoint);
+        CommandResult result = run(SHORT, checkpointDeleteCommand(uri, vm, checkpoint, false));
         if (!result.succeeded()) {
             throw new BackupException("cannot delete checkpoint " + checkpoint + " of VM " + vm + ": "
                     + result.summary());
@@ -89,7 +92,7 @@ public class Tools {
     }
 
     public ImageInfo imageInfo(String file) {
-        CommandResult result = run(SHORT, "qemu-img", "info", "--output=json", "--force-share", file);
+        CommandResult result = run(SHORT, imageInfoCommand(file));
         if (!result.succeeded()) {
             throw new BackupException("cannot read disk image " + file + ": " + result.summary());
         }
@@ -106,15 +109,19 @@ public class Tools {
     }
 
     public void removeBitmap(String file, String bitmap) {
-        CommandResult result = run(SHORT, "qemu-img", "bitmap", "--remove", file, bitmap);
+        CommandResult result = run(SHORT, removeBitmapCommand(file, bitmap));
         if (!result.succeeded()) {
             throw new BackupException("cannot remove bitmap " + bitmap + " from " + file + ": " + result.summary());
         }
     }
 
     public CommandResult virtnbdbackup(String vm, String level, Path target, List<String> extra) {
-        List<String> command = new ArrayList<>(List.of("virtnbdbackup", "-U", uri, "-d", vm, "-l", level, "-o",
-                target.toString()));
+        return ExternalCommand.run(virtnbdbackupCommand(vm, level, target, extra), Map.of(), BACKUP, progress);
+    }
+
+    List<String> virtnbdbackupCommand(String vm, String level, Path target, List<String> extra) {
+        List<String> command = new ArrayList<>(List.of("virtnbdbackup", "--uri=" + uri, "--domain=" + vm,
+                "--level=" + level, "--output=" + target));
         if (progress == null) {
             command.add("--noprogress");
         }
@@ -123,7 +130,7 @@ public class Tools {
             command.add("--raw");
         }
         command.addAll(extra);
-        return ExternalCommand.run(command, Map.of(), BACKUP, progress);
+        return command;
     }
 
     /** Restores a chain (up to a checkpoint, when given) into a directory. */
@@ -133,34 +140,70 @@ public class Tools {
 
     /** As above, one disk only when {@code disk} is given. */
     public CommandResult virtnbdrestore(Path chain, Path output, String until, String disk) {
-        List<String> command = new ArrayList<>(List.of("virtnbdrestore", "-i", chain.toString(), "-o",
-                output.toString()));
+        return ExternalCommand.run(virtnbdrestoreCommand(chain, output, until, disk), Map.of(), BACKUP, progress);
+    }
+
+    List<String> virtnbdrestoreCommand(Path chain, Path output, String until, String disk) {
+        List<String> command = new ArrayList<>(List.of("virtnbdrestore", "--input=" + chain, "--output=" + output));
         if (progress == null) {
             command.add("--noprogress");
         }
         if (until != null) {
-            command.addAll(List.of("--until", until));
+            command.add("--until=" + until);
         }
         if (disk != null) {
-            command.addAll(List.of("--disk", disk));
+            command.add("--disk=" + disk);
         }
-        return ExternalCommand.run(command, Map.of(), BACKUP, progress);
+        return command;
     }
 
     public CommandResult check(Path image) {
-        return run(BACKUP, "qemu-img", "check", image.toString());
+        return run(BACKUP, checkCommand(image));
     }
 
     /** A thin copy of an image in the given format (qemu-img convert keeps holes and zero clusters sparse). */
     public CommandResult convert(Path from, Path to, String format) {
-        return run(BACKUP, "qemu-img", "convert", "-q", "-O", format, from.toString(), to.toString());
+        return run(BACKUP, convertCommand(from, to, format));
     }
 
     public CommandResult compare(Path a, Path b) {
-        return run(BACKUP, "qemu-img", "compare", "--force-share", a.toString(), b.toString());
+        return run(BACKUP, compareCommand(a, b));
     }
 
-    private static CommandResult run(Duration timeout, String... command) {
-        return ExternalCommand.run(List.of(command), Map.of(), timeout);
+    static List<String> checkpointListCommand(String uri, String vm) {
+        return List.of("virsh", "--connect=" + uri, "checkpoint-list", "--domain=" + vm, "--name", "--topological");
+    }
+
+    static List<String> checkpointDeleteCommand(String uri, String vm, String checkpoint, boolean metadataOnly) {
+        List<String> command = new ArrayList<>(List.of("virsh", "--connect=" + uri, "checkpoint-delete",
+                "--domain=" + vm, "--checkpointname=" + checkpoint));
+        if (metadataOnly) {
+            command.add("--metadata");
+        }
+        return command;
+    }
+
+    static List<String> imageInfoCommand(String file) {
+        return List.of("qemu-img", "info", "--output=json", "--force-share", "--", file);
+    }
+
+    static List<String> removeBitmapCommand(String file, String bitmap) {
+        return List.of("qemu-img", "bitmap", "--remove", "--", file, bitmap);
+    }
+
+    static List<String> checkCommand(Path image) {
+        return List.of("qemu-img", "check", "--", image.toString());
+    }
+
+    static List<String> convertCommand(Path from, Path to, String format) {
+        return List.of("qemu-img", "convert", "-q", "-O", format, "--", from.toString(), to.toString());
+    }
+
+    static List<String> compareCommand(Path a, Path b) {
+        return List.of("qemu-img", "compare", "--force-share", "--", a.toString(), b.toString());
+    }
+
+    private static CommandResult run(Duration timeout, List<String> command) {
+        return ExternalCommand.run(command, Map.of(), timeout);
     }
 }

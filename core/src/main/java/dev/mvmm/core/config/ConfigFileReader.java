@@ -2,9 +2,9 @@ package dev.mvmm.core.config;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.MalformedInputException;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  */
 public final class ConfigFileReader {
 
-    private static final Pattern ASSIGNMENT = Pattern.compile("([^\\s=]+)\\s*(?:=\\s*|\\s+|$)(.*)");
+    // DOTALL: a value holding U+0085, U+2028 or U+2029 is still an assignment of its key, refused
+    // for that character with the key named, rather than a line that cannot be read.
+    private static final Pattern ASSIGNMENT = Pattern.compile("([^\\s=]+)\\s*(?:=\\s*|\\s+|$)(.*)", Pattern.DOTALL);
     private static final Pattern SECTION = Pattern.compile("\\[.*]");
 
     private ConfigFileReader() {
@@ -35,15 +37,40 @@ public final class ConfigFileReader {
     }
 
     public static Result read(Path file) {
-        List<String> raw;
+        byte[] bytes;
         try {
-            raw = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (MalformedInputException e) {
-            return notUtf8(file);
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            return failure(file, "cannot be read (" + e.getMessage() + "); check that it exists and is readable");
+            return failure(file, 0, "cannot be read (" + e.getMessage() + "); check that it exists and is readable");
         }
-        return parse(file, raw);
+        // Editors on Windows start UTF-8 files with a byte order mark; it is not part of the first key.
+        int start = bytes.length >= 3 && bytes[0] == (byte) 0xef && bytes[1] == (byte) 0xbb && bytes[2] == (byte) 0xbf
+                ? 3 : 0;
+        ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, out, true);
+        if (decoded.isError()) {
+            int position = in.position();
+            return failure(file, lineAt(bytes, position), String.format("is not UTF-8 text (byte 0x%02x); save the "
+                    + "file as plain UTF-8", bytes[position] & 0xff));
+        }
+        out.flip();
+        // Line breaks as BufferedReader sees them; a trailing break ends the last line, it starts no new one.
+        return parse(file, LINE_BREAK.splitAsStream(out).toList());
+    }
+
+    private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");
+
+    /** The line a byte is on, counting line breaks the way {@link java.io.BufferedReader} does. */
+    private static int lineAt(byte[] bytes, int position) {
+        int line = 1;
+        for (int i = 0; i < position; i++) {
+            if (bytes[i] == '\n' || bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n')) {
+                line++;
+            }
+        }
+        return line;
     }
 
     static Result parse(Path file, List<String> raw) {
@@ -68,7 +95,7 @@ public final class ConfigFileReader {
             Matcher matcher = ASSIGNMENT.matcher(text);
             if (!matcher.matches()) {
                 problems.add(ConfigProblem.error(file, lineNumber, null,
-                        "cannot read '" + text + "'; write key=value"));
+                        "cannot read " + Shown.quote(text) + "; write key=value"));
                 continue;
             }
             lines.add(new ConfigLine(matcher.group(1), unquote(matcher.group(2).strip()), lineNumber));
@@ -107,36 +134,7 @@ public final class ConfigFileReader {
         return value;
     }
 
-    /** Points at the first line that is not UTF-8, and its key when the key itself is readable. */
-    private static Result notUtf8(Path file) {
-        String message = "is not UTF-8 text; save the file as plain UTF-8";
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            return failure(file, message);
-        }
-        CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder();
-        int lineNumber = 1;
-        for (int start = 0; start < bytes.length; lineNumber++) {
-            int end = start;
-            while (end < bytes.length && bytes[end] != '\n') {
-                end++;
-            }
-            try {
-                strict.decode(ByteBuffer.wrap(bytes, start, end - start));
-            } catch (CharacterCodingException e) {
-                String text = new String(bytes, start, end - start, StandardCharsets.UTF_8).strip();
-                Matcher matcher = ASSIGNMENT.matcher(text);
-                String key = matcher.matches() && matcher.group(1).indexOf('\uFFFD') < 0 ? matcher.group(1) : null;
-                return new Result(List.of(), List.of(ConfigProblem.error(file, lineNumber, key, message)));
-            }
-            start = end + 1;
-        }
-        return failure(file, message);
-    }
-
-    private static Result failure(Path file, String message) {
-        return new Result(List.of(), List.of(ConfigProblem.error(file, 0, null, message)));
+    private static Result failure(Path file, int line, String message) {
+        return new Result(List.of(), List.of(ConfigProblem.error(file, line, null, message)));
     }
 }

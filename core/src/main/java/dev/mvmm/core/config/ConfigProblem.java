@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * One finding in a configuration file, located precisely enough that an operator can go and fix
- * it: the file, the line (0 when the problem is about the file as a whole) and the key.
+ * it: the file, the line (0 when the problem is about the file as a whole) and the key. The key is
+ * kept as written; {@link #toString()} shows it, and the message, without control characters.
  */
 public record ConfigProblem(Path file, int line, String key, String message, Severity severity) {
 
@@ -30,8 +31,8 @@ public record ConfigProblem(Path file, int line, String key, String message, Sev
         }
         text.append(": ");
         if (key != null && !key.isEmpty()) {
-            text.append('\'').append(key).append("': ");
+            text.append('\'').append(Shown.printable(Shown.shorten(key))).append("': ");
         }
-        return text.append(message).toString();
+        return text.append(Shown.printable(message)).toString();
     }
 }

@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
 
-    private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:ms|s|m|h|d|w))+|\\d+");
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w)?");
+    private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h|d|w)?");
+
+    /** The longest duration any setting takes: far beyond any use, and safe to add to any time or to count in ns. */
+    public static final Duration LONGEST = Duration.ofDays(36_500);
 
     private Durations() {
     }
@@ -23,24 +25,45 @@ public final class Durations {
             throw new IllegalArgumentException("expects a duration such as 30, 90s, 5m, 2h or 1d");
         }
         if (value.startsWith("-")) {
-            throw new IllegalArgumentException("'" + text + "' is negative; a duration is 0 or more");
+            throw new IllegalArgumentException(Shown.quote(text) + " is negative; a duration is 0 or more");
         }
-        if (!WHOLE.matcher(value).matches()) {
-            throw new IllegalArgumentException("'" + text
-                    + "' is not a duration; write seconds (30) or a number with a unit: 500ms, 90s, 5m, 2h, 1d");
-        }
+        // Part by part rather than one regular expression over the whole: a repeated group recurses in
+        // java.util.regex, and a long enough value (1s1s1s...) overflowed the stack.
         Duration total = Duration.ZERO;
         Matcher part = PART.matcher(value);
+        int parts = 0;
+        boolean bare = false;
         try {
-            while (part.find()) {
-                long amount = Long.parseLong(part.group(1));
+            for (int at = 0; at < value.length(); at = part.end()) {
+                part.region(at, value.length());
+                if (!part.lookingAt()) {
+                    throw notADuration(text);
+                }
+                parts++;
+                bare |= part.group(2) == null;
                 String unit = part.group(2) == null ? "s" : part.group(2);
-                total = total.plus(unitOf(unit).multipliedBy(amount));
+                total = total.plus(unitOf(unit).multipliedBy(Long.parseLong(part.group(1))));
+                if (total.compareTo(LONGEST) > 0) {
+                    throw tooLarge(text);
+                }
             }
         } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is too large");
+            throw tooLarge(text);
+        }
+        if (bare && parts > 1) {
+            throw notADuration(text);
         }
         return total;
+    }
+
+    private static IllegalArgumentException notADuration(String text) {
+        return new IllegalArgumentException(Shown.quote(text)
+                + " is not a duration; write seconds (30) or a number with a unit: 500ms, 90s, 5m, 2h, 1d");
+    }
+
+    private static IllegalArgumentException tooLarge(String text) {
+        return new IllegalArgumentException(Shown.quote(text) + " is too large; the longest is "
+                + LONGEST.toDays() + "d (100 years)");
     }
 
     private static Duration unitOf(String unit) {

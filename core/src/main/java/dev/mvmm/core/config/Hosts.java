@@ -24,23 +24,23 @@ final class Hosts {
         }
         if (DOTTED.matcher(host).matches()) {
             if (!IPV4.matcher(host).matches()) {
-                throw new IllegalArgumentException("'" + text + "' is not a valid IPv4 address");
+                throw new IllegalArgumentException(Shown.quote(text) + " is not a valid IPv4 address");
             }
             return host;
         }
         if (host.indexOf(':') >= 0) {
             if (!IPV6_CHARS.matcher(host).matches() || !isIpv6(host)) {
-                throw new IllegalArgumentException("'" + text + "' is not a valid IPv6 address");
+                throw new IllegalArgumentException(Shown.quote(text) + " is not a valid IPv6 address");
             }
             return host;
         }
         if (host.length() > 253) {
-            throw new IllegalArgumentException("host name '" + text + "' is longer than 253 characters");
+            throw new IllegalArgumentException("host name " + Shown.quote(text) + " is longer than 253 characters");
         }
         for (String label : host.split("\\.", -1)) {
             if (!LABEL.matcher(label).matches()) {
-                throw new IllegalArgumentException("'" + text
-                        + "' is not a valid host name or IP address");
+                throw new IllegalArgumentException(Shown.quote(text)
+                        + " is not a valid host name or IP address");
             }
         }
         return host;

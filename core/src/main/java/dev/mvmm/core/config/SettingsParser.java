@@ -29,6 +29,12 @@ final class SettingsParser {
                 problems.add(unknown(file, line));
                 continue;
             }
+            String control = control(line.value());
+            if (control != null) {
+                problems.add(ConfigProblem.error(file, line.line(), line.key(), "holds the control character "
+                        + control + "; no setting takes one, remove it"));
+                continue;
+            }
             if (key.scope() == Key.Scope.GLOBAL && !globalFile) {
                 problems.add(ConfigProblem.error(file, line.line(), line.key(),
                         "can only be set in " + ConfigLoader.GLOBAL_FILE + "; move the line there"));
@@ -58,6 +64,20 @@ final class SettingsParser {
             values.put(key, new Settings.Setting(value, file, line.line()));
         }
         return new Parsed(new Settings(values), problems);
+    }
+
+    /**
+     * The first character no value may hold (a NUL, an escape, a line or direction change), as
+     * U+XXXX, or null. Such a character is damage, or a trap for whoever reads the value in a log.
+     */
+    private static String control(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Shown.isForbidden(c)) {
+                return String.format("U+%04X", (int) c);
+            }
+        }
+        return null;
     }
 
     private static ConfigProblem unknown(Path file, ConfigLine line) {

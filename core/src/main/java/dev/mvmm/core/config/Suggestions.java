@@ -17,16 +17,20 @@ public final class Suggestions {
 
     public static String nearest(String word, Collection<String> known) {
         String lower = word.toLowerCase(Locale.ROOT);
+        int allowed = Math.max(1, Math.min(3, word.length() / 3));
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : known) {
+            // The distance is at least the difference in length: a 100,000-character word costs nothing.
+            if (Math.abs(candidate.length() - lower.length()) > allowed) {
+                continue;
+            }
             int distance = distance(lower, candidate.toLowerCase(Locale.ROOT));
             if (distance < bestDistance) {
                 best = candidate;
                 bestDistance = distance;
             }
         }
-        int allowed = Math.max(1, Math.min(3, word.length() / 3));
         return bestDistance <= allowed ? best : null;
     }
 

@@ -28,25 +28,35 @@ public interface ValueType<T> {
         return text -> {
             Duration value = Durations.parse(text);
             if (value.compareTo(minimum) < 0) {
-                throw new IllegalArgumentException("'" + text + "' is too short; the minimum is "
+                throw new IllegalArgumentException(Shown.quote(text) + " is too short; the minimum is "
                         + Durations.format(minimum));
             }
             return value;
         };
     }
 
+    /** A whole number, 0 or more, in ASCII digits (Integer.parseInt would also take other scripts' digits). */
     static ValueType<Integer> count() {
         return text -> {
+            String value = text.strip();
+            if (value.startsWith("-") && digits(value.substring(1))) {
+                throw new IllegalArgumentException(Shown.quote(text) + " is negative; expects 0 or more");
+            }
+            if (!digits(value)) {
+                throw new IllegalArgumentException(Shown.quote(text) + " is not a whole number");
+            }
             try {
-                int value = Integer.parseInt(text.strip());
-                if (value < 0) {
-                    throw new IllegalArgumentException("'" + text + "' is negative; expects 0 or more");
-                }
-                return value;
+                return Integer.parseInt(value);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + text + "' is not a whole number");
+                throw new IllegalArgumentException(Shown.quote(text) + " is too large; the most is "
+                        + Integer.MAX_VALUE);
             }
         };
+    }
+
+    /** Whether the text is one or more ASCII digits. */
+    private static boolean digits(String text) {
+        return !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     static ValueType<Boolean> bool() {
@@ -57,7 +67,8 @@ public interface ValueType<T> {
                 case "false": case "no": case "off": case "0":
                     return false;
                 default:
-                    throw new IllegalArgumentException("'" + text + "' is not a yes/no value; write true or false");
+                    throw new IllegalArgumentException(Shown.quote(text)
+                            + " is not a yes/no value; write true or false");
             }
         };
     }
@@ -70,7 +81,7 @@ public interface ValueType<T> {
                     return choice;
                 }
             }
-            throw new IllegalArgumentException("'" + text + "' is not one of " + String.join(", ", choices)
+            throw new IllegalArgumentException(Shown.quote(text) + " is not one of " + String.join(", ", choices)
                     + Suggestions.didYouMean(value, List.of(choices)));
         };
     }
@@ -83,15 +94,13 @@ public interface ValueType<T> {
                 if (token.isEmpty()) {
                     continue;
                 }
-                int port;
-                try {
-                    port = Integer.parseInt(token);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + token
-                            + "' is not a port number; list numbers from 1 to 65535, separated by spaces or commas");
+                if (!digits(token)) {
+                    throw new IllegalArgumentException(Shown.quote(token)
+                            + " is not a port number; list numbers from 1 to 65535, separated by spaces or commas");
                 }
+                int port = token.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(token);
                 if (port < 1 || port > 65_535) {
-                    throw new IllegalArgumentException("port " + port + " is out of range 1-65535");
+                    throw new IllegalArgumentException("port " + Shown.shorten(token) + " is out of range 1-65535");
                 }
                 ports.add(port);
             }
@@ -105,7 +114,8 @@ public interface ValueType<T> {
             java.util.regex.Matcher time = java.util.regex.Pattern.compile("([01]?\\d|2[0-3]):([0-5]\\d)")
                     .matcher(text.strip());
             if (!time.matches()) {
-                throw new IllegalArgumentException("'" + text + "' is not a time of day; write HH:MM, 00:00 to 23:59");
+                throw new IllegalArgumentException(Shown.quote(text)
+                        + " is not a time of day; write HH:MM, 00:00 to 23:59");
             }
             return java.time.LocalTime.of(Integer.parseInt(time.group(1)), Integer.parseInt(time.group(2)));
         };
@@ -116,7 +126,7 @@ public interface ValueType<T> {
         return text -> {
             String value = text.strip();
             if (!value.startsWith("/")) {
-                throw new IllegalArgumentException("'" + text + "' is not an absolute path; write it from /");
+                throw new IllegalArgumentException(Shown.quote(text) + " is not an absolute path; write it from /");
             }
             return java.nio.file.Path.of(value).normalize();
         };
@@ -126,11 +136,19 @@ public interface ValueType<T> {
     static ValueType<String> remote() {
         return text -> {
             String value = text.strip();
-            if (value.startsWith("/") || value.matches("[A-Za-z0-9._-]+@[A-Za-z0-9.:\\[\\]-]+:/.*")) {
+            if (value.startsWith("/")) {
                 return value;
             }
-            throw new IllegalArgumentException("'" + text + "' is neither user@host:/absolute/path nor an absolute "
-                    + "local path");
+            if (value.matches("[A-Za-z0-9._-]+@[A-Za-z0-9.:\\[\\]-]+:/.*")) {
+                if (value.startsWith("-") || value.contains("@-")) {
+                    // ssh and rsync would read such a user or host as an option.
+                    throw new IllegalArgumentException(Shown.quote(text)
+                            + ": neither the user nor the host may begin with '-'");
+                }
+                return value;
+            }
+            throw new IllegalArgumentException(Shown.quote(text)
+                    + " is neither user@host:/absolute/path nor an absolute local path");
         };
     }
 
@@ -143,12 +161,12 @@ public interface ValueType<T> {
             try {
                 URI uri = new URI(text.strip());
                 if (uri.getScheme() == null) {
-                    throw new IllegalArgumentException("'" + text
-                            + "' has no scheme; write a libvirt URI such as qemu:///system");
+                    throw new IllegalArgumentException(Shown.quote(text)
+                            + " has no scheme; write a libvirt URI such as qemu:///system");
                 }
                 return uri;
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("'" + text + "' is not a URI: " + e.getReason());
+                throw new IllegalArgumentException(Shown.quote(text) + " is not a URI: " + e.getReason());
             }
         };
     }

@@ -141,8 +141,9 @@ public final class VmLocks {
         }
     }
 
+    /** The VM's lock file; a name that could leave the lock directory is refused, never resolved. */
     private Path file(String vm) {
-        return directory.resolve(vm + ".lock");
+        return directory.resolve(dev.mvmm.core.VmNames.require(vm) + ".lock");
     }
 
     private static void describeHolder(FileChannel channel, LockHolder holder) throws IOException {

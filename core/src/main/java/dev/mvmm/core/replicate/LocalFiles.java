@@ -59,8 +59,8 @@ public final class LocalFiles implements TargetFiles {
         Path partial = finished.resolveSibling("." + finished.getFileName() + ".mvmm-partial");
         try {
             convert(source, format, partial.toString(), progress);
-            CommandResult compare = ExternalCommand.run(List.of("qemu-img", "compare", "-U", source.toString(),
-                    partial.toString()), Map.of(), COPY);
+            CommandResult compare = ExternalCommand.run(List.of("qemu-img", "compare", "-U", "--",
+                    source.toString(), partial.toString()), Map.of(), COPY);
             if (compare.exitCode() != 0) {
                 throw new BackupException("the copy of " + source + " differs from it: " + compare.summary());
             }
@@ -97,7 +97,7 @@ public final class LocalFiles implements TargetFiles {
     /** A thin copy with qemu-img convert; its progress meter goes to {@code progress} when there is one. */
     static void convert(Path source, String format, String target, java.io.OutputStream progress) {
         List<String> command = List.of("qemu-img", "convert", progress == null ? "-q" : "-p", "-U", "-O", format,
-                source.toString(), target);
+                "--", source.toString(), target);
         CommandResult result = ExternalCommand.run(command, Map.of(), COPY, progress);
         if (!result.succeeded()) {
             throw new BackupException("cannot copy " + source + " to " + target + ": " + result.summary());

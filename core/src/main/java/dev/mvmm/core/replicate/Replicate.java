@@ -67,6 +67,8 @@ public final class Replicate {
 
     public Outcome run(Request request) {
         String vm = request.source();
+        // The new name becomes file names (disks, NVRAM) next to the source's: it must not climb out.
+        dev.mvmm.core.VmNames.require(request.name());
         VmStatus status = here.confirm(vm).orElseThrow(() -> new BackupException("this host has no VM " + vm));
         if (!status.persistent()) {
             throw new BackupException("VM " + vm + " is transient (not defined); only defined VMs can be replicated");

@@ -49,6 +49,11 @@ public final class SshFiles implements TargetFiles {
             }
         }
         ssh.addAll(sshOpts);
+        if (uri.getUserInfo() != null && !uri.getUserInfo().matches("[A-Za-z0-9._][A-Za-z0-9._-]*")) {
+            // qemu+ssh://-oProxyCommand=...@host/ would otherwise reach ssh as an option.
+            throw new IllegalArgumentException("--to " + uri + ": the user name may hold letters, digits and . _ - "
+                    + "and may not begin with '-'");
+        }
         String login = (uri.getUserInfo() == null ? "" : uri.getUserInfo() + "@") + uri.getHost();
         return new SshFiles(login, ssh, progress);
     }
@@ -85,7 +90,7 @@ public final class SshFiles implements TargetFiles {
                 .toString();
         try {
             LocalFiles.convert(source, format, staged.toString(), progress);
-            CommandResult compare = ExternalCommand.run(List.of("qemu-img", "compare", "-U", source.toString(),
+            CommandResult compare = ExternalCommand.run(List.of("qemu-img", "compare", "-U", "--", source.toString(),
                     staged.toString()), Map.of(), LocalFiles.COPY);
             if (compare.exitCode() != 0) {
                 throw new BackupException("the copy of " + source + " differs from it: " + compare.summary());
@@ -94,14 +99,14 @@ public final class SshFiles implements TargetFiles {
             if (progress != null) {
                 rsync.add("--info=progress2");
             }
-            rsync.addAll(List.of(staged.toString(), login + ":" + partial));
+            rsync.addAll(List.of("--", staged.toString(), login + ":" + partial));
             CommandResult sent = ExternalCommand.run(rsync, Map.of(), LocalFiles.COPY, progress);
             if (!sent.succeeded()) {
                 throw new BackupException("cannot send " + source + " to " + login + ": " + sent.summary());
             }
-            String here = sha256(ExternalCommand.run(List.of("sha256sum", staged.toString()), Map.of(),
+            String here = sha256(ExternalCommand.run(List.of("sha256sum", "--", staged.toString()), Map.of(),
                     LocalFiles.COPY));
-            String there = sha256(run(LocalFiles.COPY, "sha256sum", partial));
+            String there = sha256(run(LocalFiles.COPY, "sha256sum", "--", partial));
             if (here == null || !here.equals(there)) {
                 throw new BackupException("the copy of " + source + " on " + login + " does not match (SHA-256 "
                         + here + " here, " + there + " there)");
@@ -117,7 +122,7 @@ public final class SshFiles implements TargetFiles {
 
     @Override
     public void copy(Path source, String target) {
-        CommandResult sent = ExternalCommand.run(List.of("rsync", "-a", "-e", shell(), source.toString(),
+        CommandResult sent = ExternalCommand.run(List.of("rsync", "-a", "-e", shell(), "--", source.toString(),
                 login + ":" + target), Map.of(), LocalFiles.COPY);
         if (!sent.succeeded()) {
             throw new BackupException("cannot copy " + source + " to " + login + ":" + target + ": " + sent.summary());
@@ -138,24 +143,25 @@ public final class SshFiles implements TargetFiles {
     }
 
     private CommandResult run(Duration timeout, String... words) {
+        return ExternalCommand.run(command(words), Map.of(), timeout);
+    }
+
+    /** ssh, {@code --} before the login, and the words single-quoted into one remote command. */
+    List<String> command(String... words) {
         List<String> command = new ArrayList<>(List.of("ssh"));
         command.addAll(ssh);
-        command.add(login);
         command.add("--");
+        command.add(login);
         StringBuilder remote = new StringBuilder();
         for (String word : words) {
             remote.append(remote.length() == 0 ? "" : " ").append(Remote.quote(word));
         }
         command.add(remote.toString());
-        return ExternalCommand.run(command, Map.of(), timeout);
+        return command;
     }
 
     private String shell() {
-        StringBuilder shell = new StringBuilder("ssh");
-        for (String option : ssh) {
-            shell.append(' ').append(Remote.quote(option));
-        }
-        return shell.toString();
+        return Remote.rsyncShell(ssh);
     }
 
     private void checked(String what, CommandResult result) {

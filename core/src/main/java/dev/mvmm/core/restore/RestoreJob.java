@@ -1,6 +1,7 @@
 package dev.mvmm.core.restore;
 
 import dev.mvmm.core.Sleeper;
+import dev.mvmm.core.VmNames;
 import dev.mvmm.core.backup.Archives;
 import dev.mvmm.core.backup.BackupException;
 import dev.mvmm.core.backup.BackupRepository;
@@ -9,6 +10,7 @@ import dev.mvmm.core.backup.ChainFolder;
 import dev.mvmm.core.backup.Stamps;
 import dev.mvmm.core.backup.SyncException;
 import dev.mvmm.core.backup.Tools;
+import dev.mvmm.core.config.Shown;
 import dev.mvmm.core.domain.CloneDefinition;
 import dev.mvmm.core.domain.DomainXml;
 import dev.mvmm.core.domain.MacAddresses;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.tinylog.Logger;
 
 /**
@@ -77,6 +80,10 @@ public final class RestoreJob {
     }
 
     public Report run(Plan plan, BackupSettings settings) {
+        requireChainOf(plan.vm(), plan.chain());
+        if (plan.mode() == Mode.DEFINE) {
+            VmNames.require(plan.defineName());
+        }
         Instant started = clock.instant();
         String vm = plan.vm();
         try {
@@ -124,12 +131,27 @@ public final class RestoreJob {
 
     /** Copies a chain from the off-site copy into a temporary folder of backup_path; the caller deletes it. */
     public static Path fetch(BackupSettings settings, String vm, String chain) {
+        requireChainOf(vm, chain);
         if (settings.remote() == null) {
             throw new BackupException("no remote_path configured for " + vm);
         }
         Path fetched = settings.backupPath().resolve(".fetch-" + chain + "-" + ProcessHandle.current().pid());
         settings.remote().open().fetchChain(chain, fetched);
         return fetched;
+    }
+
+    /**
+     * Refuses a chain name that is neither the VM's current chain (its own name) nor one of its
+     * archives ({@code <VM>.<time>}): the name becomes a path under backup_path and on the remote,
+     * where {@code ../} or another VM's chain must never be reached.
+     */
+    static void requireChainOf(String vm, String chain) {
+        VmNames.require(vm);
+        if (chain == null || !chain.equals(vm) && !chain.matches(Pattern.quote(vm) + "\\." + Stamps.PATTERN)) {
+            throw new BackupException((chain == null ? "no chain" : Shown.quote(chain) + " is not a chain of " + vm)
+                    + "; give an archive's time (20261121T135203Z) or name (" + vm + ".20261121T135203Z), or none "
+                    + "for the current chain");
+        }
     }
 
     private Report directory(RestoreRequest request, Path source, BackupSettings settings, Instant started,

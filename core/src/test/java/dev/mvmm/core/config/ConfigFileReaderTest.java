@@ -2,9 +2,13 @@ package dev.mvmm.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigFileReaderTest {
 
@@ -12,6 +16,49 @@ class ConfigFileReaderTest {
         ConfigFileReader.Result result = ConfigFileReader.parse(Path.of("t.conf"), List.of(lines));
         assertThat(result.problems()).isEmpty();
         return result.lines();
+    }
+
+    @TempDir
+    Path dir;
+
+    private ConfigFileReader.Result read(byte[]... parts) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            bytes.write(part);
+        }
+        Path file = dir.resolve("web.conf");
+        Files.write(file, bytes.toByteArray());
+        return ConfigFileReader.read(file);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void a_byte_order_mark_is_not_part_of_the_first_key() throws IOException {
+        ConfigFileReader.Result result = read(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, utf8("ip=10.0.0.1\n"));
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.lines()).containsExactly(new ConfigLine("ip", "10.0.0.1", 1));
+    }
+
+    @Test
+    void a_byte_that_is_not_utf8_is_reported_on_its_line() throws IOException {
+        // Found by ConfigFuzzTest: the whole file was refused at "line 0", leaving the operator to search.
+        ConfigFileReader.Result result = read(utf8("name=web\r\nip=10.0.0.1\rname=caf"), new byte[] {(byte) 0xe9},
+                utf8("\n"));
+
+        assertThat(result.lines()).isEmpty();
+        assertThat(result.problems()).singleElement().hasToString(dir.resolve("web.conf")
+                + ":3: is not UTF-8 text (byte 0xe9); save the file as plain UTF-8");
+    }
+
+    @Test
+    void lines_end_as_an_editor_ends_them() throws IOException {
+        ConfigFileReader.Result result = read(utf8("a=1\r\nb=2\rc=3\n\nd=4\n\n"));
+
+        assertThat(result.lines()).extracting(ConfigLine::line).containsExactly(1, 2, 3, 5);
     }
 
     @Test

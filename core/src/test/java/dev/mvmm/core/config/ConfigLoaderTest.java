@@ -377,8 +377,9 @@ class ConfigLoaderTest {
             write("web.conf", "portsall=80", "ip=" + longest + "b");
 
             assertThat(vm("ok").isValid()).as(errors(vm("ok"))).isTrue();
-            assertThat(errors(vm("web"))).contains(dir.resolve("web.conf") + ":2: 'ip': host name '" + longest
-                    + "b' is longer than 253 characters");
+            // Long values are shown cut, with their length (Shown.quote).
+            assertThat(errors(vm("web"))).contains(dir.resolve("web.conf") + ":2: 'ip': host name '")
+                    .contains("' (254 characters) is longer than 253 characters");
         }
 
         @Test
@@ -390,8 +391,64 @@ class ConfigLoaderTest {
             VmConfig vm = vm("web");
 
             assertThat(vm.isValid()).isFalse();
-            assertThat(errors(vm)).isEqualTo(dir.resolve("web.conf") + ":2: 'name': is not UTF-8 text; save the "
-                    + "file as plain UTF-8\n");
+            assertThat(errors(vm)).isEqualTo(dir.resolve("web.conf") + ":2: is not UTF-8 text (byte 0xfc); save "
+                    + "the file as plain UTF-8\n");
+        }
+
+        @Test
+        void a_control_character_in_a_value_is_refused_and_shown_escaped() throws IOException {
+            // Found by ConfigFuzzTest: name=... with an escape sequence was accepted and shown raw.
+            write("web.conf", "name=web\u001b[2J", "ip=10.0.0.1\u0000", "portsall=80");
+
+            String errors = errors(vm("web"));
+
+            assertThat(errors).contains(":1: 'name': holds the control character U+001B; no setting takes one")
+                    .contains(":2: 'ip': holds the control character U+0000").doesNotContain("\u001b", "\u0000");
+        }
+
+        @Test
+        void a_line_separator_in_a_value_is_refused_with_its_key_named() throws IOException {
+            // Found by ConfigFuzzTest: U+0085 or U+2028 in a value gave "cannot read", without the key.
+            write("web.conf", "name=a\u2028b", "enabled=\u0085true");
+
+            assertThat(errors(vm("web"))).contains(":1: 'name': holds the control character U+2028")
+                    .contains(":2: 'enabled': holds the control character U+0085");
+        }
+
+        @Test
+        void a_remote_user_or_host_may_not_begin_with_a_dash() throws IOException {
+            write("web.conf", "remote_path=-oProxyCommand@host:/srv", "remote_path=backup@-F:/srv");
+
+            assertThat(errors(vm("web"))).contains(":1: 'remote_path': '-oProxyCommand@host:/srv': neither the user "
+                    + "nor the host may begin with '-'").contains(":2: 'remote_path': 'backup@-F:/srv': neither");
+        }
+
+        @Test
+        void a_long_value_is_shortened_in_the_message() throws IOException {
+            // Found by ConfigFuzzTest: a 17,000-character value came back whole in the message.
+            write("web.conf", "max_reboots=" + "7".repeat(17_000), "unknown_" + "x".repeat(100_000) + "=1");
+
+            List<ConfigProblem> problems = vm("web").problems();
+
+            assertThat(problems).hasSize(2).allSatisfy(problem -> assertThat(problem.toString()).hasSizeLessThan(300));
+            assertThat(problems.get(0).toString()).contains("'max_reboots': '7777").endsWith("777' (17000 characters) is too "
+                    + "large; the most is 2147483647");
+        }
+
+        @Test
+        void digits_of_other_scripts_are_not_numbers() throws IOException {
+            write("web.conf", "ip=10.0.0.1", "portsall=\uff18\uff10", "max_reboots=\u0663");
+
+            assertThat(errors(vm("web"))).contains(":2: 'portsall': '\uff18\uff10' is not a port number")
+                    .contains(":3: 'max_reboots': '\u0663' is not a whole number");
+        }
+
+        @Test
+        void a_count_too_large_says_so() throws IOException {
+            write("web.conf", "max_reboots=2147483648", "ip=10.0.0.1", "portsall=80 99999999999");
+
+            assertThat(errors(vm("web"))).contains(":1: 'max_reboots': '2147483648' is too large; the most is "
+                    + "2147483647").contains(":3: 'portsall': port 99999999999 is out of range 1-65535");
         }
 
         @Test

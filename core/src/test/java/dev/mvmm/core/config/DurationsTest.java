@@ -30,6 +30,27 @@ class DurationsTest {
     }
 
     @Test
+    void a_long_repeated_value_is_read_without_exhausting_the_stack() {
+        // Found by ConfigFuzzTest: fail_threshold=1h30m1h30m... overflowed the stack of java.util.regex.
+        assertThat(Durations.parse("1s".repeat(20_000))).isEqualTo(Duration.ofSeconds(20_000));
+        assertThatThrownBy(() -> Durations.parse("1h30m".repeat(20_000) + "x")).hasMessageContaining("is not a duration");
+    }
+
+    @Test
+    void refuses_more_than_a_hundred_years() {
+        assertThat(Durations.parse("36500d")).isEqualTo(Duration.ofDays(36_500));
+        assertThatThrownBy(() -> Durations.parse("36501d")).hasMessageContaining("is too large; the longest is 36500d");
+        assertThatThrownBy(() -> Durations.parse("99999999999999d")).hasMessageContaining("is too large");
+    }
+
+    @Test
+    void refuses_digits_of_other_scripts_and_bare_numbers_in_combinations() {
+        assertThatThrownBy(() -> Durations.parse("\u0663\u0660")).hasMessageContaining("is not a duration");
+        assertThatThrownBy(() -> Durations.parse("1h30")).hasMessageContaining("is not a duration");
+        assertThatThrownBy(() -> Durations.parse("1mss")).hasMessageContaining("is not a duration");
+    }
+
+    @Test
     void formats_for_people() {
         assertThat(Durations.format(Duration.ofSeconds(45))).isEqualTo("45s");
         assertThat(Durations.format(Duration.ofSeconds(150))).isEqualTo("2m30s");

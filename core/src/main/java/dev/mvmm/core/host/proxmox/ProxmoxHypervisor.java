@@ -193,6 +193,12 @@ public final class ProxmoxHypervisor implements Hypervisor {
     }
 
     private CommandResult qm(Duration timeout, String... arguments) {
+        // Every qm subcommand mvmm runs names a VM second: a VMID (digits), never something qm could read
+        // as an option. Anything else is refused here, whatever a caller passed.
+        if (arguments.length > 1 && !VMID.matcher(arguments[1]).matches()) {
+            throw new HypervisorException(dev.mvmm.core.config.Shown.quote(arguments[1])
+                    + " is not a Proxmox VMID (100 to 999999999)", null);
+        }
         List<String> command = new ArrayList<>(qm);
         command.addAll(List.of(arguments));
         return ExternalCommand.run(command, Map.of(), timeout);
