@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.tinylog.Logger;
 
 /**
@@ -65,7 +66,13 @@ final class ActionRunner {
             Instant begun = services.clock().instant();
             VmHealth.Builder pending = decision.next().toBuilder();
             pending.pending = new VmHealth.Pending(action, begun, status.runId());
-            long id = services.health().beginAction(pending.build(), action);
+            // The check read maintenance before probing (the monitor, up to half a second before):
+            // a window switched on since then is seen here, in the transaction that begins the action.
+            OptionalLong begin = services.health().beginActionOutsideMaintenance(pending.build(), action, begun);
+            if (begin.isEmpty()) {
+                return maintenanceBegan(vm, status, decision);
+            }
+            long id = begin.getAsLong();
             if (HealthPolicy.SCHEDULED.equals(action)) {
                 Logger.tag(vm.name()).info("{}: scheduled restart now", vm.displayName());
             } else {
@@ -73,6 +80,18 @@ final class ActionRunner {
             }
             return perform(vm, status, decision, settings, pending, id);
         }
+    }
+
+    /** Maintenance was switched on after the check looked: no action and, as in maintenance, no threshold clock. */
+    private Result maintenanceBegan(VmConfig vm, VmStatus status, HealthPolicy.Decision decision) {
+        VmHealth.Builder next = decision.next().toBuilder();
+        next.failingSince = null;
+        String detail = decision.verdict().detail() + "; maintenance began meanwhile: no action";
+        Verdict verdict = HealthPolicy.SCHEDULED.equals(decision.actionDue()) ? new Verdict.Healthy(detail, true)
+                : new Verdict.Failing(detail, true);
+        finish(next, verdict);
+        Logger.tag(vm.name()).info("{}: {}", vm.displayName(), detail);
+        return new Result(next.build(), outcome(vm, status, verdict, null), status);
     }
 
     private Result perform(VmConfig vm, VmStatus status, HealthPolicy.Decision decision, HealthSettings settings,

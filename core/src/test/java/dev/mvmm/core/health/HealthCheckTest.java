@@ -212,6 +212,24 @@ class HealthCheckTest {
     }
 
     @Test
+    void maintenance_switched_on_after_the_check_looked_still_prevents_the_reboot() {
+        web.close();
+        check();
+        clock.advance(Duration.ofSeconds(30));
+        // Between this check's look at maintenance and its reboot, an operator runs 'mvmm maintenance on'.
+        hypervisor.beforeConfirm(() -> new Maintenance(new MaintenanceRepository(store), new HealthRepository(store),
+                clock).start(MaintenanceRepository.GLOBAL, null, "kernel update"));
+
+        VmOutcome outcome = only(check());
+
+        assertThat(hypervisor.calls()).isEmpty();
+        assertThat(outcome.verdict().detail()).contains("maintenance began meanwhile: no action");
+        assertThat(new HealthRepository(store).actions("web")).isEmpty();
+        assertThat(state("web").availability()).isEqualTo(Availability.MAINTENANCE);
+        assertThat(state("web").failingSince()).as("maintenance does not run the threshold clock").isNull();
+    }
+
+    @Test
     void global_maintenance_covers_every_vm() {
         new Maintenance(new MaintenanceRepository(store), new HealthRepository(store), clock)
                 .start(MaintenanceRepository.GLOBAL, null, null);
