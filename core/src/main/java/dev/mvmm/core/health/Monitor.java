@@ -303,8 +303,8 @@ public final class Monitor {
         if (known != null && watch.epoch == seen) {
             return known;
         }
-        writer.flush();
         String vm = watch.config.name();
+        writer.flush(vm);
         VmHealth loaded = services.health().load(vm).orElse(VmHealth.fresh(vm, now));
         watch.lastState = loaded;
         watch.epoch = seen;
