@@ -150,32 +150,35 @@ final class ActionRunner {
             return busy(vm, status, prior);
         }
         try (VmLock held = lock.get()) {
+            // Looked at again under the lock: the caller's look may predate the end of the very action
+            // whose marker this is, taken by another mvmm process that has just let the lock go.
+            VmStatus current = services.hypervisor().confirm(vm.name()).orElse(null);
             VmHealth.Pending pending = prior.pending();
             VmHealth.Builder next = prior.toBuilder();
             Instant now = services.clock().instant();
             next.checkedAt = now;
             next.pending = null;
             String since = "the " + pending.action() + " begun at " + pending.since();
-            if (status == null) {
+            if (current == null) {
                 Logger.tag(vm.name()).warn("VM disappeared from this host during {}; nothing to finish", since);
                 return new Result(next.build(), null, null);
             }
-            if (status.state() == PowerState.SHUT_OFF && !"reset".equals(pending.action())) {
+            if (current.state() == PowerState.SHUT_OFF && !"reset".equals(pending.action())) {
                 return startStopped(vm, next, since, settings);
             }
-            boolean sameRun = status.runId() != null && status.runId().equals(pending.runId());
+            boolean sameRun = current.runId() != null && current.runId().equals(pending.runId());
             boolean young = now.isBefore(pending.since().plus(settings.waitInterval()).plus(RESUME_MARGIN));
-            if (status.isRunning() && sameRun && young && pending.action().endsWith("reboot")) {
+            if (current.isRunning() && sameRun && young && pending.action().endsWith("reboot")) {
                 Logger.tag(vm.name()).warn("resuming {}, interrupted before the VM went down", since);
                 next.pending = pending;
                 long id = services.health().beginAction(next.build(), pending.action());
-                return perform(vm, status, new HealthPolicy.Decision(next.build(), new Verdict.Failing(
+                return perform(vm, current, new HealthPolicy.Decision(next.build(), new Verdict.Failing(
                         "resuming " + since, false), pending.action()), settings, next, id);
             }
-            if (!sameRun && status.isRunning()) {
-                recovered(next, status, now, settings);
+            if (!sameRun && current.isRunning()) {
+                recovered(next, current, now, settings);
             }
-            return new Result(next.build(), null, status);
+            return new Result(next.build(), null, current);
         }
     }
 
