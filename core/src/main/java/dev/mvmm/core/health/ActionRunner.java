@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.tinylog.Logger;
 
 /**
@@ -65,7 +66,13 @@ final class ActionRunner {
             Instant begun = services.clock().instant();
             VmHealth.Builder pending = decision.next().toBuilder();
             pending.pending = new VmHealth.Pending(action, begun, status.runId());
-            long id = services.health().beginAction(pending.build(), action);
+            // The check read maintenance before probing (the monitor, up to half a second before):
+            // a window switched on since then is seen here, in the transaction that begins the action.
+            OptionalLong begin = services.health().beginActionOutsideMaintenance(pending.build(), action, begun);
+            if (begin.isEmpty()) {
+                return maintenanceBegan(vm, status, decision);
+            }
+            long id = begin.getAsLong();
             if (HealthPolicy.SCHEDULED.equals(action)) {
                 Logger.tag(vm.name()).info("{}: scheduled restart now", vm.displayName());
             } else {
@@ -73,6 +80,18 @@ final class ActionRunner {
             }
             return perform(vm, status, decision, settings, pending, id);
         }
+    }
+
+    /** Maintenance was switched on after the check looked: no action and, as in maintenance, no threshold clock. */
+    private Result maintenanceBegan(VmConfig vm, VmStatus status, HealthPolicy.Decision decision) {
+        VmHealth.Builder next = decision.next().toBuilder();
+        next.failingSince = null;
+        String detail = decision.verdict().detail() + "; maintenance began meanwhile: no action";
+        Verdict verdict = HealthPolicy.SCHEDULED.equals(decision.actionDue()) ? new Verdict.Healthy(detail, true)
+                : new Verdict.Failing(detail, true);
+        finish(next, verdict);
+        Logger.tag(vm.name()).info("{}: {}", vm.displayName(), detail);
+        return new Result(next.build(), outcome(vm, status, verdict, null), status);
     }
 
     private Result perform(VmConfig vm, VmStatus status, HealthPolicy.Decision decision, HealthSettings settings,
@@ -131,32 +150,35 @@ final class ActionRunner {
             return busy(vm, status, prior);
         }
         try (VmLock held = lock.get()) {
+            // Looked at again under the lock: the caller's look may predate the end of the very action
+            // whose marker this is, taken by another mvmm process that has just let the lock go.
+            VmStatus current = services.hypervisor().confirm(vm.name()).orElse(null);
             VmHealth.Pending pending = prior.pending();
             VmHealth.Builder next = prior.toBuilder();
             Instant now = services.clock().instant();
             next.checkedAt = now;
             next.pending = null;
             String since = "the " + pending.action() + " begun at " + pending.since();
-            if (status == null) {
+            if (current == null) {
                 Logger.tag(vm.name()).warn("VM disappeared from this host during {}; nothing to finish", since);
                 return new Result(next.build(), null, null);
             }
-            if (status.state() == PowerState.SHUT_OFF && !"reset".equals(pending.action())) {
+            if (current.state() == PowerState.SHUT_OFF && !"reset".equals(pending.action())) {
                 return startStopped(vm, next, since, settings);
             }
-            boolean sameRun = status.runId() != null && status.runId().equals(pending.runId());
+            boolean sameRun = current.runId() != null && current.runId().equals(pending.runId());
             boolean young = now.isBefore(pending.since().plus(settings.waitInterval()).plus(RESUME_MARGIN));
-            if (status.isRunning() && sameRun && young && pending.action().endsWith("reboot")) {
+            if (current.isRunning() && sameRun && young && pending.action().endsWith("reboot")) {
                 Logger.tag(vm.name()).warn("resuming {}, interrupted before the VM went down", since);
                 next.pending = pending;
                 long id = services.health().beginAction(next.build(), pending.action());
-                return perform(vm, status, new HealthPolicy.Decision(next.build(), new Verdict.Failing(
+                return perform(vm, current, new HealthPolicy.Decision(next.build(), new Verdict.Failing(
                         "resuming " + since, false), pending.action()), settings, next, id);
             }
-            if (!sameRun && status.isRunning()) {
-                recovered(next, status, now, settings);
+            if (!sameRun && current.isRunning()) {
+                recovered(next, current, now, settings);
             }
-            return new Result(next.build(), null, status);
+            return new Result(next.build(), null, current);
         }
     }
 

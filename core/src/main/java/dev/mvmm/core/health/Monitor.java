@@ -240,7 +240,9 @@ public final class Monitor {
                     writer.flush();
                     ActionRunner.Result result = action.get();
                     if (result.outcome() != null) {
-                        watch.acted.incrementAndGet();
+                        if (tookAction(result.outcome().verdict())) {
+                            watch.acted.incrementAndGet();
+                        }
                         record(watch, prior, result.state(), result.outcome().verdict());
                         schedule(watch, watch.settings.schedule().checkInterval());
                     } else {
@@ -257,6 +259,12 @@ public final class Monitor {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             runningActions.decrementAndGet();
         }
+    }
+
+    /** Whether the action runner acted (or tried to), rather than finding a reason not to. */
+    private static boolean tookAction(Verdict verdict) {
+        return verdict instanceof Verdict.ActionTaken || verdict instanceof Verdict.Restarted
+                || verdict instanceof Verdict.ActionFailed;
     }
 
     private void record(Watch watch, VmHealth prior, VmHealth next, Verdict verdict) {
@@ -303,8 +311,8 @@ public final class Monitor {
         if (known != null && watch.epoch == seen) {
             return known;
         }
-        writer.flush();
         String vm = watch.config.name();
+        writer.flush(vm);
         VmHealth loaded = services.health().load(vm).orElse(VmHealth.fresh(vm, now));
         watch.lastState = loaded;
         watch.epoch = seen;

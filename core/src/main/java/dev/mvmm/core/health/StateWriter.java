@@ -12,7 +12,8 @@ import org.tinylog.Logger;
  * The monitor's routine state writes, gathered and committed together a few times a second: with a
  * thousand VMs checked every two seconds, one transaction a check was most of the monitor's CPU.
  * Batches commit in the order they were gathered; {@link #flush()} is called before anything that
- * reads the database's view of a VM (an action, a reload after another process wrote) and on stop.
+ * reads the database's view of a VM (an action; {@link #flush(String)} before a reload after
+ * another process wrote) and on stop.
  * A monitor killed outright loses at most the last interval's routine states: the next start reads
  * the state before them, so a failure's start is seen up to that interval late, never early.
  */
@@ -62,6 +63,23 @@ final class StateWriter {
                 }
                 requeue(batch);
             }
+        }
+    }
+
+    /**
+     * Commits what is gathered if a change of {@code vm} is among it: before that VM's state is read
+     * back. When another process writes, every VM reads its state again; one commit each (of
+     * whatever happened to be queued) stalled the checks of all of them.
+     */
+    void flush(String vm) {
+        synchronized (flushing) {
+            // Holding 'flushing': no batch is on its way to the database while we look.
+            synchronized (this) {
+                if (queued.stream().noneMatch(change -> change.next().vm().equals(vm))) {
+                    return;
+                }
+            }
+            flush();
         }
     }
 

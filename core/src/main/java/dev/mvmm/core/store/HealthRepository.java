@@ -86,21 +86,47 @@ public final class HealthRepository {
      * Returns the action's id for {@link #finishAction}.
      */
     public long beginAction(VmHealth state, String action) {
+        return store.transaction("record action", connection -> begin(connection, state, action));
+    }
+
+    /**
+     * {@link #beginAction}, unless maintenance of the VM or of the host is in force at {@code now}.
+     * The look and the marker are one immediate transaction: a window another process commits
+     * ('mvmm maintenance on') either stops the action or is committed after the action began.
+     *
+     * @return the action's id, or empty when maintenance stopped it
+     */
+    public java.util.OptionalLong beginActionOutsideMaintenance(VmHealth state, String action, Instant now) {
         return store.transaction("record action", connection -> {
-            upsert(connection, java.util.List.of(state));
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "INSERT INTO actions (vm, at, action, result) VALUES (?,?,?,'begun')",
-                    java.sql.Statement.RETURN_GENERATED_KEYS)) {
-                statement.setString(1, state.vm());
-                statement.setLong(2, state.checkedAt().toEpochMilli());
-                statement.setString(3, action);
-                statement.executeUpdate();
-                try (ResultSet keys = statement.getGeneratedKeys()) {
-                    keys.next();
-                    return keys.getLong(1);
+            try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM maintenance"
+                    + " WHERE scope IN (?, ?) AND (until IS NULL OR until > ?)")) {
+                query.setString(1, state.vm());
+                query.setString(2, MaintenanceRepository.GLOBAL);
+                query.setLong(3, now.toEpochMilli());
+                try (ResultSet rows = query.executeQuery()) {
+                    if (rows.next()) {
+                        return java.util.OptionalLong.empty();
+                    }
                 }
             }
+            return java.util.OptionalLong.of(begin(connection, state, action));
         });
+    }
+
+    private static long begin(Connection connection, VmHealth state, String action) throws SQLException {
+        upsert(connection, java.util.List.of(state));
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO actions (vm, at, action, result) VALUES (?,?,?,'begun')",
+                java.sql.Statement.RETURN_GENERATED_KEYS)) {
+            statement.setString(1, state.vm());
+            statement.setLong(2, state.checkedAt().toEpochMilli());
+            statement.setString(3, action);
+            statement.executeUpdate();
+            try (ResultSet keys = statement.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
     }
 
     /** Records an action taken outside a health check (a power cycle by patch), for the loop guard and stats. */

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mvmm.core.config.ConfigLoader;
 import dev.mvmm.core.config.Configuration;
+import dev.mvmm.core.config.VmConfig;
 import dev.mvmm.core.host.PowerState;
+import dev.mvmm.core.host.VmStatus;
 import dev.mvmm.core.lock.VmLock;
 import dev.mvmm.core.lock.VmLocks;
 import dev.mvmm.core.maintenance.Maintenance;
@@ -209,6 +211,24 @@ class HealthCheckTest {
         assertThat(only(check()).verdict().detail()).contains("failing for 0s of 30s");
         clock.advance(Duration.ofSeconds(30));
         assertThat(only(check()).verdict().kind()).isEqualTo("rebooted");
+    }
+
+    @Test
+    void maintenance_switched_on_after_the_check_looked_still_prevents_the_reboot() {
+        web.close();
+        check();
+        clock.advance(Duration.ofSeconds(30));
+        // Between this check's look at maintenance and its reboot, an operator runs 'mvmm maintenance on'.
+        hypervisor.beforeConfirm(() -> new Maintenance(new MaintenanceRepository(store), new HealthRepository(store),
+                clock).start(MaintenanceRepository.GLOBAL, null, "kernel update"));
+
+        VmOutcome outcome = only(check());
+
+        assertThat(hypervisor.calls()).isEmpty();
+        assertThat(outcome.verdict().detail()).contains("maintenance began meanwhile: no action");
+        assertThat(new HealthRepository(store).actions("web")).isEmpty();
+        assertThat(state("web").availability()).isEqualTo(Availability.MAINTENANCE);
+        assertThat(state("web").failingSince()).as("maintenance does not run the threshold clock").isNull();
     }
 
     @Test
@@ -453,6 +473,30 @@ class HealthCheckTest {
 
         assertThat(hypervisor.calls()).filteredOn(call -> call.startsWith("start")).hasSize(1);
         assertThat(new HealthRepository(store).actions("web")).hasSize(1);
+    }
+
+    @Test
+    void a_reboot_another_check_has_just_finished_is_not_finished_again_from_an_older_look() {
+        // Another check's reboot: its pending marker is committed and it looked while the VM was off;
+        // by the time this check gets the lock, that reboot is over and the VM runs again.
+        VmStatus off = new VmStatus("web", PowerState.SHUT_OFF, null, true);
+        VmHealth.Builder marked = VmHealth.fresh("web", clock.instant()).toBuilder();
+        marked.pending = new VmHealth.Pending("reboot", clock.instant(), hypervisor.runId("web"));
+        VmHealth prior = marked.build();
+        new HealthRepository(store).beginAction(prior, "reboot");
+        hypervisor.destroy("web");
+        hypervisor.start("web");
+        List<String> before = hypervisor.calls();
+        VmConfig web = new ConfigLoader(dir.resolve("conf")).load().vms().get(0);
+        HealthServices services = new HealthServices(hypervisor, new HealthRepository(store),
+                new MaintenanceRepository(store), locks, new Prober(), events::add, clock, clock);
+
+        ActionRunner.Result result = new ActionRunner(services, new VmActions(hypervisor, clock, clock))
+                .complete(web, off, prior, HealthSettings.from(web.settings()));
+
+        assertThat(hypervisor.calls()).isEqualTo(before);
+        assertThat(result.state().pending()).isNull();
+        assertThat(result.state().recoveryUntil()).as("a new run gets its recovery time").isNotNull();
     }
 
     @Test

@@ -255,6 +255,20 @@ class MonitorTest {
     }
 
     @Test
+    void maintenance_switched_on_as_a_reboot_was_due_stops_it_and_is_not_counted_as_an_action() throws Exception {
+        hypervisor.beforeConfirm(() -> new MaintenanceRepository(store).put(new MaintenanceRepository.Window("web",
+                java.time.Instant.now(), null, "by hand")));
+        monitor.start();
+        web.close();
+
+        await("the reboot stopped", Duration.ofSeconds(10), () -> monitor.statistics().get(0).detail()
+                .contains("maintenance began meanwhile: no action"));
+
+        assertThat(hypervisor.calls()).isEmpty();
+        assertThat(monitor.statistics().get(0).actions()).isZero();
+    }
+
+    @Test
     void stopping_lets_a_reboot_in_progress_finish() throws Exception {
         monitor.start();
         web.close();

@@ -24,6 +24,7 @@ public final class FakeHypervisor implements Hypervisor {
     private String failStartOf;
     private String explodeOn;
     private PowerState confirmedAs;
+    private Runnable beforeConfirm = () -> { };
     private final java.util.Map<String, Integer> statusFailures = new java.util.HashMap<>();
     private final Map<String, String> definitions = new LinkedHashMap<>();
     private long[] versions = {0, 0};
@@ -69,8 +70,15 @@ public final class FakeHypervisor implements Hypervisor {
         return this;
     }
 
+    /** Runs {@code meanwhile} when mvmm takes its thorough look before acting (another process acting then). */
+    public FakeHypervisor beforeConfirm(Runnable meanwhile) {
+        beforeConfirm = meanwhile;
+        return this;
+    }
+
     @Override
     public synchronized Optional<VmStatus> confirm(String vm) {
+        beforeConfirm.run();
         VmStatus status = vms.get(vm);
         if (confirmedAs == null || status == null) {
             return Optional.ofNullable(status);
