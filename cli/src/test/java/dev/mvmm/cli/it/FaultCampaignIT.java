@@ -146,7 +146,7 @@ class FaultCampaignIT {
             assertThat(restore.status()).as("chain " + chain.getFileName() + " restores: " + restore).isZero();
             Path image = out.resolve(disk.getFileName());
             if (chain.getFileName().toString().equals(vm)) {
-                assertSame(image, current, "the current chain restores to the disk as it is");
+                TestBed.assertSameContent(image, current);
             } else {
                 assertThat(states.stream().anyMatch(state -> same(image, state)))
                         .as("archived chain " + chain.getFileName() + " restores to a state the disk had").isTrue();
@@ -158,11 +158,6 @@ class FaultCampaignIT {
 
     private static boolean same(Path a, Path b) {
         return TestBed.run(List.of("qemu-img", "compare", "-U", a.toString(), b.toString()), 120).status() == 0;
-    }
-
-    private static void assertSame(Path a, Path b, String what) {
-        TestBed.Run compare = TestBed.run(List.of("qemu-img", "compare", "-U", a.toString(), b.toString()), 120);
-        assertThat(compare.status()).as(what + ": " + compare).isZero();
     }
 
     @Test
@@ -220,7 +215,7 @@ class FaultCampaignIT {
 
             assertOk(next);
             assertThat(TestBed.domState(vm)).as("the VM runs after the next restore").isEqualTo("running");
-            assertSame(disk, checkpoint.equals("0") ? first : second, "the disk holds checkpoint " + checkpoint);
+            TestBed.assertSameContent(disk, checkpoint.equals("0") ? first : second);
             survived++;
         }
         SUMMARY.add(String.format("in-place restore: %d faults injected (%d while mvmm ran), %d survived", ROUNDS,
@@ -256,10 +251,10 @@ class FaultCampaignIT {
                 killedWhileRunning++;
             }
             assertThat(TestBed.domState(vm)).as("the source is left as it was").isEqualTo("shut off");
-            assertSame(disk, content, "the source's disk is untouched");
+            TestBed.assertSameContent(disk, content);
             Path placed = disk.resolveSibling(clone + ".qcow2");
             if (Files.exists(placed)) {
-                assertSame(placed, content, "a clone disk in place is a whole copy");
+                TestBed.assertSameContent(placed, content);
             }
             TestBed.Run definition = TestBed.virsh("dumpxml", "--inactive", clone);
             if (definition.status() == 0 && !definition.out().contains("https://mvmm.dev/xmlns/domain/1")) {
@@ -274,7 +269,7 @@ class FaultCampaignIT {
             String cloneDisk = TestBed.checkedVirsh("domblklist", clone, "--details").lines()
                     .filter(line -> line.contains(" disk ")).map(line -> line.trim().split("\\s+")[3]).findFirst()
                     .orElseThrow();
-            assertSame(Path.of(cloneDisk), content, "the clone's disk is the source's");
+            TestBed.assertSameContent(Path.of(cloneDisk), content);
             try (Stream<Path> images = Files.list(disk.getParent())) {
                 assertThat(images.map(p -> p.getFileName().toString()))
                         .as("no partial copy is left behind").noneMatch(name -> name.endsWith(".mvmm-partial"));

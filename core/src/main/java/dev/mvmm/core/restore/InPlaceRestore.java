@@ -190,11 +190,11 @@ public final class InPlaceRestore {
         } catch (RuntimeException e) {
             BackupException failure = rollBack(vm, done, wasRunning, e);
             if (!wasRunning || hypervisor.status(vm).map(VmStatus::isRunning).orElse(false)) {
-                forget(marker);
+                delete(marker);
             }
             throw failure;
         }
-        forget(marker);
+        delete(marker);
         String archived = archiveChain(vm, currentChain, now);
         List<Replaced> result = new ArrayList<>();
         for (Replaced replaced : done) {
@@ -268,14 +268,6 @@ public final class InPlaceRestore {
         }
         Logger.tag(vm).error("in-place restore failed: {}", story);
         return new BackupException(story.toString());
-    }
-
-    private static void forget(Path marker) {
-        try {
-            Files.deleteIfExists(marker);
-        } catch (IOException e) {
-            Logger.warn("cannot remove {}: {}", marker, e.getMessage());
-        }
     }
 
     /** The chain described the disks as they were; it no longer matches them and becomes an archive. */
