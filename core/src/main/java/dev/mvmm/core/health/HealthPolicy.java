@@ -54,6 +54,9 @@ public final class HealthPolicy {
         Instant now = seen.now();
         VmHealth.Builder next = prior.toBuilder();
         next.checkedAt = now;
+        if (prior.checkedAt() != null && now.isBefore(prior.checkedAt())) {
+            clockSetBack(next, now, settings);
+        }
         next.latency = seen.probe().latency();
         boolean newRun = prior.runId() != null && seen.runId() != null && !prior.runId().equals(seen.runId());
         // Back from another host, or started again: a run id alone could repeat across hosts.
@@ -68,6 +71,27 @@ public final class HealthPolicy {
         }
         next.runId = seen.runId();
         return seen.probe().healthy() ? healthy(prior, next, seen, settings) : failing(next, seen, settings);
+    }
+
+    /**
+     * The clock is behind the last check: times recorded ahead of it would stall the threshold, the
+     * recovery grace, a hold's release and scheduled restarts until the clock caught up (a year, for a
+     * clock set a year ahead by mistake). They are brought back to now: the threshold counts again
+     * from now, a grace lasts at most its length from now.
+     */
+    private static void clockSetBack(VmHealth.Builder next, Instant now, HealthSettings settings) {
+        next.failingSince = notAfter(next.failingSince, now);
+        next.healthySince = notAfter(next.healthySince, now);
+        next.runStartedAt = notAfter(next.runStartedAt, now);
+        next.scheduledAt = notAfter(next.scheduledAt, now);
+        next.recoveryUntil = notAfter(next.recoveryUntil, now.plus(settings.recoveryTime()));
+        if (next.hold != null && next.hold.since().isAfter(now)) {
+            next.hold = new VmHealth.Hold(now, next.hold.reason());
+        }
+    }
+
+    private static Instant notAfter(Instant at, Instant limit) {
+        return at != null && at.isAfter(limit) ? limit : at;
     }
 
     private static Decision healthy(VmHealth prior, VmHealth.Builder next, Observation seen,

@@ -1,5 +1,6 @@
 package dev.mvmm.core.stats;
 
+import dev.mvmm.core.config.Durations;
 import dev.mvmm.core.store.Availability;
 import dev.mvmm.core.store.StateStore;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.tinylog.Logger;
 
@@ -27,6 +29,12 @@ public final class HistoryCompactor {
     /** The detail text of a transition that restates the state at the start of kept detail. */
     public static final String CARRIED_OVER = "(carried over from compacted history)";
 
+    /** The detail text of a transition that restates what was recorded while the clock ran ahead. */
+    public static final String RESTATED = "(restated: recorded while the clock was ahead)";
+
+    /** The longest time between compactions that still counts as a clock running steadily. */
+    static final Duration STEADY_GAP = Duration.ofDays(7);
+
     private final StateStore store;
 
     public HistoryCompactor(StateStore store) {
@@ -35,32 +43,125 @@ public final class HistoryCompactor {
 
     /**
      * Compacts at most once a day: folds what is older than {@code detail} if the last compaction
-     * is a day old. Never fails the caller: a problem is logged and retried the next day.
+     * is a day old. Folding is irreversible, so it waits for a clock that has run steadily: when the
+     * clock has moved back since the last compaction, or on by more than {@link #STEADY_GAP}, this
+     * call only notes the time and folding resumes a day later (a clock set a year ahead by mistake
+     * and put right within the day folds nothing). A clock found behind the folded history, because
+     * it ran ahead long enough for a compaction, is put right first ({@link #repairClockBehind}).
+     * Never fails the caller: a problem is logged and retried the next day.
      */
     public void compactIfDue(Instant now, Duration detail) {
         try {
-            String last = store.read("read meta", connection -> {
-                try (PreparedStatement query = connection.prepareStatement(
-                        "SELECT value FROM meta WHERE key = 'compacted_at'");
-                        ResultSet rows = query.executeQuery()) {
-                    return rows.next() ? rows.getString(1) : null;
-                }
-            });
-            if (last != null && Duration.between(Instant.parse(last), now).compareTo(Duration.ofDays(1)) < 0) {
+            Instant last = readMeta("compacted_at").map(Instant::parse).orElse(null);
+            Duration since = last == null ? null : Duration.between(last, now);
+            if (since != null && !since.isNegative() && since.compareTo(Duration.ofDays(1)) < 0) {
                 return;
             }
-            store.transaction("record compaction", connection -> {
-                try (PreparedStatement meta = connection.prepareStatement(
-                        "INSERT OR REPLACE INTO meta (key, value) VALUES ('compacted_at', ?)")) {
-                    meta.setString(1, now.toString());
-                    meta.executeUpdate();
-                }
-                return null;
-            });
+            repairClockBehind(now);
+            writeMeta("compacted_at", now.toString());
+            if (since != null && (since.isNegative() || since.compareTo(STEADY_GAP) > 0)) {
+                Logger.info("the last history compaction was at {}, {}: folding waits a day to be sure of the clock",
+                        last, since.isNegative() ? Durations.format(since.abs()) + " ahead of the clock (set back?)"
+                                : Durations.format(since) + " ago");
+                return;
+            }
             compact(now.minus(detail));
         } catch (RuntimeException e) {
             Logger.warn("history compaction failed, retried tomorrow: {}", e.getMessage());
         }
+    }
+
+    /**
+     * When the clock is behind the first day held in detail, a compaction ran while it was ahead:
+     * the daily totals from today on describe a future that was never observed, and what was
+     * recorded while the clock was ahead carries times that have not come yet. Those daily totals
+     * are removed; each VM's records from the future are folded into one transition now, stating
+     * the last state they recorded, and their actions are dated now (they happened, at an unknown
+     * time before now); detail is held again from today. Returns whether there was anything to do.
+     */
+    boolean repairClockBehind(Instant now) {
+        LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate detailFrom = readMeta("detail_from").map(LocalDate::parse).orElse(null);
+        if (detailFrom == null || !detailFrom.isAfter(today)) {
+            return false;
+        }
+        long at = now.toEpochMilli();
+        int[] counts = store.transaction("repair history after the clock went back", connection -> {
+            int days;
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM daily WHERE day >= ?")) {
+                delete.setLong(1, today.toEpochDay());
+                days = delete.executeUpdate();
+            }
+            // Per VM, the last record from the future says the state it was in when the clock was put
+            // right: it is kept, dated when the first record after it (made since) was, or now.
+            Map<String, Long> lastFuture = new TreeMap<>();
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT vm, max(id) FROM transitions WHERE at > ? GROUP BY vm")) {
+                query.setLong(1, at);
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        lastFuture.put(rows.getString(1), rows.getLong(2));
+                    }
+                }
+            }
+            int future;
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM transitions WHERE at > ?"
+                    + " AND id < (SELECT max(f.id) FROM transitions f WHERE f.vm = transitions.vm AND f.at > ?)")) {
+                delete.setLong(1, at);
+                delete.setLong(2, at);
+                future = delete.executeUpdate() + lastFuture.size();
+            }
+            try (PreparedStatement restate = connection.prepareStatement("UPDATE transitions SET detail = ?, at ="
+                    + " coalesce((SELECT min(n.at) FROM transitions n WHERE n.vm = transitions.vm AND n.id > ?), ?)"
+                    + " WHERE id = ?")) {
+                for (long id : lastFuture.values()) {
+                    restate.setString(1, RESTATED);
+                    restate.setLong(2, id);
+                    restate.setLong(3, at);
+                    restate.setLong(4, id);
+                    restate.executeUpdate();
+                }
+            }
+            try (PreparedStatement redate = connection.prepareStatement("UPDATE actions SET at = ? WHERE at > ?")) {
+                redate.setLong(1, at);
+                redate.setLong(2, at);
+                redate.executeUpdate();
+            }
+            try (PreparedStatement meta = connection.prepareStatement(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('detail_from', ?)")) {
+                meta.setString(1, today.toString());
+                meta.executeUpdate();
+            }
+            return new int[] {days, future};
+        });
+        Logger.warn("the clock is behind the history: days from {} were folded while it ran ahead; removed {} daily"
+                + " totals of days not yet come and restated {} transitions recorded in the future; detail is kept"
+                + " from {} again (history recorded while the clock was wrong is approximate)", detailFrom, counts[0],
+                counts[1], today);
+        return true;
+    }
+
+    private Optional<String> readMeta(String key) {
+        return Optional.ofNullable(store.read("read meta", connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+                query.setString(1, key);
+                try (ResultSet rows = query.executeQuery()) {
+                    return rows.next() ? rows.getString(1) : null;
+                }
+            }
+        }));
+    }
+
+    private void writeMeta(String key, String value) {
+        store.transaction("record " + key, connection -> {
+            try (PreparedStatement meta = connection.prepareStatement(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")) {
+                meta.setString(1, key);
+                meta.setString(2, value);
+                meta.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /**

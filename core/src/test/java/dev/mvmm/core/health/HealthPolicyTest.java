@@ -66,6 +66,36 @@ class HealthPolicyTest {
         assertThat(at(300, DOWN).actionDue()).isEqualTo("reboot");
     }
 
+    private static final long YEAR = Duration.ofDays(365).toSeconds();
+
+    @Test
+    void a_clock_set_back_from_a_year_ahead_does_not_stall_the_threshold() {
+        at(0, UP);
+        at(YEAR, DOWN);
+        assertThat(at(YEAR + 10, DOWN).actionDue()).isNull();
+
+        // Put right: the failure goes on, and is counted from the correction, not from a year on.
+        assertThat(at(20, DOWN).verdict().detail()).contains("failing for 0s of 30s");
+        assertThat(at(49, DOWN).actionDue()).isNull();
+        assertThat(at(50, DOWN).actionDue()).isEqualTo("reboot");
+    }
+
+    @Test
+    void a_clock_set_back_ends_a_recovery_grace_and_a_hold_at_their_length_from_now() {
+        at(0, UP);
+        VmHealth.Builder restarted = state.toBuilder();
+        restarted.recoveryUntil = T0.plusSeconds(YEAR + 120);
+        restarted.hold = new VmHealth.Hold(T0.plusSeconds(YEAR), "3 actions within 1h");
+        restarted.checkedAt = T0.plusSeconds(YEAR);
+        state = restarted.build();
+
+        assertThat(at(10, DOWN).verdict().detail()).contains("recovering, failures count in 2m");
+        assertThat(state.hold().since()).isEqualTo(T0.plusSeconds(10));
+        at(200, UP);
+        assertThat(at(200 + 3600, UP).verdict()).isInstanceOf(Verdict.Healthy.class);
+        assertThat(state.hold()).isNull();
+    }
+
     @Test
     void a_flapping_service_does_not_reset_the_clock() {
         at(0, DOWN);

@@ -118,4 +118,103 @@ class HistoryCompactorTest {
         assertThat(detail()).containsExactly("2026-05-02T00:00:00Z", "2026-05-20T00:00:00Z", "2026-05-31T12:00:00Z");
         assertThat(detailFrom()).isEqualTo(LocalDate.parse("2026-05-02"));
     }
+
+    @Test
+    void a_clock_set_a_year_ahead_and_put_right_within_the_day_folds_nothing() {
+        compactIfDue();
+        List<String> kept = detail();
+
+        clock.advance(Duration.ofDays(365).plusDays(1));
+        compactIfDue();
+        assertThat(detail()).isEqualTo(kept);
+        assertThat(detailFrom()).isEqualTo(LocalDate.parse("2026-05-01"));
+
+        // Put right, a day and an hour after the first compaction: still waits, the clock just moved.
+        clock.advance(Duration.ofDays(-365));
+        clock.advance(Duration.ofHours(1));
+        compactIfDue();
+        assertThat(detail()).isEqualTo(kept);
+
+        // A day of steady clock: folding resumes where it would have been.
+        clock.advance(Duration.ofDays(1));
+        compactIfDue();
+        assertThat(detail()).containsExactly("2026-05-03T00:00:00Z", "2026-05-20T00:00:00Z", "2026-05-31T12:00:00Z");
+        assertThat(detailFrom()).isEqualTo(LocalDate.parse("2026-05-03"));
+    }
+
+    @Test
+    void a_host_off_for_weeks_folds_a_day_after_it_is_back() {
+        compactIfDue();
+
+        clock.advance(Duration.ofDays(20));
+        compactIfDue();
+        assertThat(detailFrom()).isEqualTo(LocalDate.parse("2026-05-01"));
+
+        clock.advance(Duration.ofDays(1));
+        compactIfDue();
+        assertThat(detailFrom()).isEqualTo(LocalDate.parse("2026-05-22"));
+        assertThat(detail()).containsExactly("2026-05-22T00:00:00Z", "2026-05-31T12:00:00Z");
+    }
+
+    @Test
+    void history_folded_while_the_clock_ran_ahead_is_put_right_when_the_clock_is() {
+        compactIfDue();
+        Instant real = clock.instant();
+        Duration ahead = Duration.ofDays(60);
+
+        // The clock jumps 60 days ahead and stays there for two days of checks: the VM recovers
+        // (recorded at the wrong time), and a compaction folds up to 31 days before the wrong date,
+        // days that have not come yet.
+        clock.advance(ahead);
+        compactIfDue();
+        health.save(List.of(), List.of(transition(clock.instant().plus(Duration.ofHours(1)).toString(),
+                Availability.UP)), List.of(new HealthRepository.ActionRecord("web",
+                clock.instant().plus(Duration.ofHours(1)), "reboot", "ok", null)));
+        clock.advance(Duration.ofDays(2));
+        compactIfDue();
+        assertThat(detailFrom()).isAfter(LocalDate.parse("2026-06-02"));
+
+        // Put right: two days after the jump, 10:00 real time.
+        clock.set(real.plus(Duration.ofDays(2)).plus(Duration.ofHours(7)));
+        Instant now = clock.instant();
+        compactIfDue();
+
+        LocalDate today = LocalDate.parse("2026-06-03");
+        assertThat(detailFrom()).isEqualTo(today);
+        assertThat(dailyDays()).allSatisfy(day -> assertThat(day).isBefore(today));
+        List<HealthRepository.Transition> left = health.transitions("web");
+        assertThat(left).allSatisfy(t -> assertThat(t.at()).isBeforeOrEqualTo(now));
+        HealthRepository.Transition last = left.get(left.size() - 1);
+        assertThat(last.availability()).isEqualTo(Availability.UP);
+        assertThat(last.at()).isEqualTo(now);
+        assertThat(last.detail()).isEqualTo(HistoryCompactor.RESTATED);
+
+        // A later check under the right clock: stats reads today's detail again, the reboot counted.
+        VmHealth.Builder web = health.load("web").orElseThrow().toBuilder();
+        web.checkedAt = now.plus(Duration.ofHours(2));
+        health.save(web.build());
+        clock.advance(Duration.ofHours(2));
+        StatsReport report = new Statistics(new StatsRepository(store), health, clock).report(List.of("web"),
+                java.util.Set.of("web"), java.util.Map.of(), clock.instant().minus(Duration.ofDays(1)));
+        Timeline.Totals totals = report.vms().get(0).totals();
+        assertThat(totals.of(Availability.UP)).isEqualTo(Duration.ofHours(2));
+        // Yesterday's noon to midnight is the last state before the jump carried on (approximate:
+        // its checks were recorded under the wrong dates); today before the correction is unknown.
+        assertThat(totals.of(Availability.DOWN)).isEqualTo(Duration.ofHours(12));
+        assertThat(totals.unknown()).isEqualTo(Duration.ofHours(10));
+        assertThat(report.vms().get(0).actions()).containsEntry("reboot", 1);
+    }
+
+    private List<LocalDate> dailyDays() {
+        return store.read("days", connection -> {
+            List<LocalDate> days = new java.util.ArrayList<>();
+            try (var query = connection.prepareStatement("SELECT day FROM daily WHERE vm = 'web'");
+                    var rows = query.executeQuery()) {
+                while (rows.next()) {
+                    days.add(LocalDate.ofEpochDay(rows.getLong(1)));
+                }
+            }
+            return days;
+        });
+    }
 }

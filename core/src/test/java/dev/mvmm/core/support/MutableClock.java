@@ -20,6 +20,10 @@ public final class MutableClock extends Clock implements Sleeper {
         return new MutableClock(Instant.parse(instant));
     }
 
+    public void set(Instant instant) {
+        now = instant;
+    }
+
     public void advance(Duration duration) {
         now = now.plus(duration);
     }
