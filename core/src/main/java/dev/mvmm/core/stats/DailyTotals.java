@@ -20,18 +20,23 @@ public record DailyTotals(String vm, LocalDate day, Map<Availability, Duration> 
 
     /** {@code reboot=2;reset=1}, as stored. */
     String actionsText() {
+        return actionsText(actions);
+    }
+
+    static String actionsText(Map<String, Integer> actions) {
         StringBuilder text = new StringBuilder();
         actions.forEach((kind, count) -> text.append(text.length() == 0 ? "" : ";").append(kind).append('=')
                 .append(count));
         return text.toString();
     }
 
+    /** Parses {@link #actionsText}; a kind named twice (months gathered from days) counts both. */
     static Map<String, Integer> parseActions(String text) {
         Map<String, Integer> actions = new java.util.TreeMap<>();
         if (text != null && !text.isEmpty()) {
             for (String part : text.split(";")) {
                 int equals = part.lastIndexOf('=');
-                actions.put(part.substring(0, equals), Integer.parseInt(part.substring(equals + 1)));
+                actions.merge(part.substring(0, equals), Integer.parseInt(part.substring(equals + 1)), Integer::sum);
             }
         }
         return actions;

@@ -92,6 +92,7 @@ public final class HistoryCompactor {
                 delete.setLong(1, today.toEpochDay());
                 days = delete.executeUpdate();
             }
+            rebuildMonths(connection, today.withDayOfMonth(1));
             // Per VM, the last record from the future says the state it was in when the clock was put
             // right: it is kept, dated when the first record after it (made since) was, or now.
             Map<String, Long> lastFuture = new TreeMap<>();
@@ -139,6 +140,28 @@ public final class HistoryCompactor {
                 + " from {} again (history recorded while the clock was wrong is approximate)", detailFrom, counts[0],
                 counts[1], today);
         return true;
+    }
+
+    /** Sums the months from {@code first} on again from the daily totals. */
+    private static void rebuildMonths(Connection connection, LocalDate first) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM monthly WHERE month >= ?")) {
+            delete.setLong(1, first.toEpochDay());
+            delete.executeUpdate();
+        }
+        List<DailyTotals> days = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT day, up_ms, down_ms, maintenance_ms,"
+                + " stopped_ms, absent_ms, unmonitored_ms, outages, recoveries, recovery_ms, actions, open_at_start, vm"
+                + " FROM daily WHERE day >= ?")) {
+            query.setLong(1, first.toEpochDay());
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    days.add(DailyTotals.read(rows.getString(13), rows));
+                }
+            }
+        }
+        for (DailyTotals day : days) {
+            addToMonth(connection, day);
+        }
     }
 
     private Optional<String> readMeta(String key) {
@@ -329,6 +352,56 @@ public final class HistoryCompactor {
             insert.setString(12, merged.actionsText());
             insert.setInt(13, merged.outageOpenAtStart() ? 1 : 0);
             insert.executeUpdate();
+        }
+        addToMonth(connection, day);
+    }
+
+    /** Adds a day's totals (what was just folded, not the merged row) to its month's sums. */
+    private static void addToMonth(Connection connection, DailyTotals day) throws SQLException {
+        long month = day.day().withDayOfMonth(1).toEpochDay();
+        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO monthly (vm, month, up_ms, down_ms,"
+                + " maintenance_ms, stopped_ms, absent_ms, unmonitored_ms, outages, recoveries, recovery_ms, actions)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (vm, month) DO UPDATE SET"
+                + " up_ms = up_ms + excluded.up_ms, down_ms = down_ms + excluded.down_ms,"
+                + " maintenance_ms = maintenance_ms + excluded.maintenance_ms,"
+                + " stopped_ms = stopped_ms + excluded.stopped_ms, absent_ms = absent_ms + excluded.absent_ms,"
+                + " unmonitored_ms = unmonitored_ms + excluded.unmonitored_ms, outages = outages + excluded.outages,"
+                + " recoveries = recoveries + excluded.recoveries, recovery_ms = recovery_ms + excluded.recovery_ms,"
+                + " actions = CASE WHEN excluded.actions = '' THEN actions WHEN actions = '' THEN excluded.actions"
+                + " ELSE actions || ';' || excluded.actions END")) {
+            upsert.setString(1, day.vm());
+            upsert.setLong(2, month);
+            upsert.setLong(3, day.of(Availability.UP).toMillis());
+            upsert.setLong(4, day.of(Availability.DOWN).toMillis());
+            upsert.setLong(5, day.of(Availability.MAINTENANCE).toMillis());
+            upsert.setLong(6, day.of(Availability.STOPPED).toMillis());
+            upsert.setLong(7, day.of(Availability.ABSENT).toMillis());
+            upsert.setLong(8, day.of(Availability.UNMONITORED).toMillis());
+            upsert.setInt(9, day.outages());
+            upsert.setInt(10, day.recoveries());
+            upsert.setLong(11, day.recoveryTime().toMillis());
+            upsert.setString(12, day.actionsText());
+            upsert.executeUpdate();
+        }
+        if (!day.actions().isEmpty()) {
+            // Keep the month's text short: "reboot=1;reboot=2" becomes "reboot=3".
+            try (PreparedStatement tidy = connection.prepareStatement(
+                    "SELECT actions FROM monthly WHERE vm = ? AND month = ?")) {
+                tidy.setString(1, day.vm());
+                tidy.setLong(2, month);
+                try (ResultSet rows = tidy.executeQuery()) {
+                    if (rows.next() && rows.getString(1).indexOf(';') >= 0) {
+                        String text = DailyTotals.actionsText(DailyTotals.parseActions(rows.getString(1)));
+                        try (PreparedStatement update = connection.prepareStatement(
+                                "UPDATE monthly SET actions = ? WHERE vm = ? AND month = ?")) {
+                            update.setString(1, text);
+                            update.setString(2, day.vm());
+                            update.setLong(3, month);
+                            update.executeUpdate();
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -48,12 +48,10 @@ public final class StatsRepository {
     public Set<String> knownVms() {
         return read("list VMs", connection -> {
             Set<String> vms = new LinkedHashSet<>();
-            // DISTINCT would read every row of the daily totals; stepping from one VM to the next through
-            // the primary key's index reads one entry a VM.
-            try (PreparedStatement query = connection.prepareStatement("WITH RECURSIVE d(vm) AS ("
-                    + "SELECT min(vm) FROM daily UNION ALL SELECT (SELECT min(vm) FROM daily WHERE vm > d.vm) FROM d"
-                    + " WHERE d.vm IS NOT NULL) SELECT vm FROM vm_health UNION SELECT DISTINCT vm FROM transitions"
-                    + " UNION SELECT vm FROM d WHERE vm IS NOT NULL ORDER BY 1");
+            // DISTINCT would read every row of the daily totals; d reads one index entry a VM.
+            try (PreparedStatement query = connection.prepareStatement(VMS_OF_DAILY + "SELECT vm FROM vm_health"
+                    + " UNION SELECT DISTINCT vm FROM transitions UNION SELECT vm FROM d WHERE vm IS NOT NULL"
+                    + " ORDER BY 1");
                     ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     vms.add(rows.getString(1));
@@ -124,11 +122,17 @@ public final class StatsRepository {
                     }
                 }
             }
-            try (PreparedStatement query = connection.prepareStatement("SELECT vm, " + SUMS + ", sum(outages),"
-                    + " sum(recoveries), sum(recovery_ms), max(CASE WHEN day = ?1 THEN open_at_start ELSE 0 END)"
-                    + " FROM daily WHERE day >= ?1 AND day < ?2 GROUP BY vm")) {
-                query.setLong(1, first.toEpochDay());
-                query.setLong(2, to.toEpochDay());
+            Span span = Span.of(first, to);
+            try (PreparedStatement query = connection.prepareStatement(VMS_OF_DAILY + "SELECT x.vm, " + SUMS
+                    + ", sum(outages), sum(recoveries), sum(recovery_ms), max(open) FROM ("
+                    + "SELECT daily.vm, " + TIMES + ", outages, recoveries, recovery_ms,"
+                    + " CASE WHEN day = ?1 THEN open_at_start ELSE 0 END AS open"
+                    + " FROM d JOIN daily ON daily.vm = d.vm AND day >= ?1 AND day < ?2"
+                    + " UNION ALL SELECT monthly.vm, " + TIMES + ", outages, recoveries, recovery_ms, 0"
+                    + " FROM d JOIN monthly ON monthly.vm = d.vm AND month >= ?2 AND month < ?3"
+                    + " UNION ALL SELECT daily.vm, " + TIMES + ", outages, recoveries, recovery_ms, 0"
+                    + " FROM d JOIN daily ON daily.vm = d.vm AND day >= ?3 AND day < ?4) x GROUP BY x.vm")) {
+                span.bind(query);
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
                         String vm = rows.getString(1);
@@ -148,6 +152,38 @@ public final class StatsRepository {
             }
             return sums;
         });
+    }
+
+    /**
+     * Every VM with daily totals, as table {@code d}: stepping through the primary key's index, so the
+     * queries that follow seek each VM's few rows instead of scanning the whole table.
+     */
+    private static final String VMS_OF_DAILY = "WITH RECURSIVE d(vm) AS (SELECT min(vm) FROM daily UNION ALL"
+            + " SELECT (SELECT min(vm) FROM daily WHERE vm > d.vm) FROM d WHERE d.vm IS NOT NULL) ";
+
+    /**
+     * Days {@code first} (inclusive) to {@code to} (exclusive) as the monthly sums of the whole months
+     * among them, and the daily totals of the days before and after those: a year is a dozen months
+     * and at most two months' days. Parameters 1-4: first day, first whole month, end of the whole
+     * months, end (days since 1970-01-01).
+     */
+    private record Span(long first, long monthsFrom, long monthsTo, long to) {
+
+        static Span of(LocalDate first, LocalDate to) {
+            LocalDate from = first.getDayOfMonth() == 1 ? first : first.withDayOfMonth(1).plusMonths(1);
+            LocalDate until = to.withDayOfMonth(1);
+            if (!from.isBefore(until)) {
+                return new Span(first.toEpochDay(), to.toEpochDay(), to.toEpochDay(), to.toEpochDay());
+            }
+            return new Span(first.toEpochDay(), from.toEpochDay(), until.toEpochDay(), to.toEpochDay());
+        }
+
+        void bind(PreparedStatement query) throws java.sql.SQLException {
+            query.setLong(1, first);
+            query.setLong(2, monthsFrom);
+            query.setLong(3, monthsTo);
+            query.setLong(4, to);
+        }
     }
 
     /** The daily table's time columns, in this order. */
@@ -190,10 +226,13 @@ public final class StatsRepository {
         return read("count actions", connection -> {
             Map<String, Map<String, Integer>> counts = new HashMap<>();
             // Days mostly repeat a few texts ("reboot=1"): SQLite groups them, and each is parsed once a VM.
-            try (PreparedStatement query = connection.prepareStatement("SELECT vm, actions, count(*) FROM daily"
-                    + " WHERE day >= ? AND day < ? AND actions <> '' GROUP BY vm, actions")) {
-                query.setLong(1, from.toEpochDay());
-                query.setLong(2, to.toEpochDay());
+            try (PreparedStatement query = connection.prepareStatement(VMS_OF_DAILY + "SELECT x.vm, x.actions,"
+                    + " count(*) FROM (SELECT daily.vm, actions FROM d JOIN daily ON daily.vm = d.vm AND day >= ?1"
+                    + " AND day < ?2 AND actions <> '' UNION ALL SELECT monthly.vm, actions FROM d JOIN monthly"
+                    + " ON monthly.vm = d.vm AND month >= ?2 AND month < ?3 AND actions <> ''"
+                    + " UNION ALL SELECT daily.vm, actions FROM d JOIN daily ON daily.vm = d.vm AND day >= ?3"
+                    + " AND day < ?4 AND actions <> '') x GROUP BY x.vm, x.actions")) {
+                Span.of(from, to).bind(query);
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
                         Map<String, Integer> vm = counts.computeIfAbsent(rows.getString(1), v -> new TreeMap<>());

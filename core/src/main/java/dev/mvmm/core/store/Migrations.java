@@ -95,5 +95,23 @@ final class Migrations {
                         + " location TEXT,"
                         + " PRIMARY KEY (vm, chain))",
                 "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)"
+            },
+            new String[] {
+                // Per-month sums of the daily totals, kept with them: a year's window reads a dozen rows
+                // a VM instead of 365, and a longer history costs no more to report.
+                "CREATE TABLE monthly ("
+                        + " vm TEXT NOT NULL,"
+                        + " month INTEGER NOT NULL,"          // the month's first UTC day, days since 1970-01-01
+                        + " up_ms INTEGER NOT NULL, down_ms INTEGER NOT NULL, maintenance_ms INTEGER NOT NULL,"
+                        + " stopped_ms INTEGER NOT NULL, absent_ms INTEGER NOT NULL,"
+                        + " unmonitored_ms INTEGER NOT NULL,"
+                        + " outages INTEGER NOT NULL, recoveries INTEGER NOT NULL, recovery_ms INTEGER NOT NULL,"
+                        + " actions TEXT NOT NULL,"           // kind=count;... (a kind may repeat: counts add)
+                        + " PRIMARY KEY (vm, month)) WITHOUT ROWID",
+                "INSERT INTO monthly SELECT vm, CAST(julianday(date(day * 86400, 'unixepoch', 'start of month'))"
+                        + " - 2440587.5 AS INTEGER) AS first, sum(up_ms), sum(down_ms), sum(maintenance_ms),"
+                        + " sum(stopped_ms), sum(absent_ms), sum(unmonitored_ms), sum(outages), sum(recoveries),"
+                        + " sum(recovery_ms), coalesce(group_concat(nullif(actions, ''), ';'), '') FROM daily"
+                        + " GROUP BY vm, first"
             });
 }

@@ -182,6 +182,7 @@ class HistoryCompactorTest {
         LocalDate today = LocalDate.parse("2026-06-03");
         assertThat(detailFrom()).isEqualTo(today);
         assertThat(dailyDays()).allSatisfy(day -> assertThat(day).isBefore(today));
+        assertThat(sum("monthly")).as("monthly sums follow the daily totals").isEqualTo(sum("daily"));
         List<HealthRepository.Transition> left = health.transitions("web");
         assertThat(left).allSatisfy(t -> assertThat(t.at()).isBeforeOrEqualTo(now));
         HealthRepository.Transition last = left.get(left.size() - 1);
@@ -203,6 +204,15 @@ class HistoryCompactorTest {
         assertThat(totals.of(Availability.DOWN)).isEqualTo(Duration.ofHours(12));
         assertThat(totals.unknown()).isEqualTo(Duration.ofHours(10));
         assertThat(report.vms().get(0).actions()).containsEntry("reboot", 1);
+    }
+
+    private long sum(String table) {
+        return store.read("sum", connection -> {
+            try (var query = connection.prepareStatement("SELECT sum(up_ms + down_ms + maintenance_ms + stopped_ms"
+                    + " + absent_ms + unmonitored_ms + outages) FROM " + table); var rows = query.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        });
     }
 
     private List<LocalDate> dailyDays() {

@@ -126,6 +126,41 @@ class StateStoreTest {
         }
     }
 
+    @Test
+    void a_version_3_database_gets_monthly_sums_of_its_daily_totals() throws Exception {
+        Path file = dir.resolve("mvmm.db");
+        java.time.LocalDate first = java.time.LocalDate.parse("2026-01-15");
+        List<String> rows = new java.util.ArrayList<>();
+        long up = 0;
+        long down = 0;
+        int reboots = 0;
+        java.time.LocalDate from = java.time.LocalDate.parse("2026-01-20");
+        java.time.LocalDate to = java.time.LocalDate.parse("2026-04-05");
+        for (int i = 0; i < 86; i++) {
+            java.time.LocalDate day = first.plusDays(i);
+            String actions = i % 10 == 0 ? "reboot=1" : i == 55 ? "hold=1;reboot=2" : "";
+            rows.add("INSERT INTO daily VALUES ('web', " + day.toEpochDay() + ", " + i * 1000 + ", 10, 0, 0, 0, 0, 1,"
+                    + " 1, 5, '" + actions + "', 0)");
+            if (!day.isBefore(from) && day.isBefore(to)) {
+                up += i * 1000;
+                down += 10;
+                reboots += i % 10 == 0 ? 1 : i == 55 ? 2 : 0;
+            }
+        }
+        createAtVersion(file, 3, rows.toArray(String[]::new));
+
+        try (StateStore store = StateStore.open(file)) {
+            assertThat(count(store, "monthly")).isEqualTo(4);
+            dev.mvmm.core.stats.StatsRepository stats = new dev.mvmm.core.stats.StatsRepository(store);
+            var sums = stats.dailySums(from.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), to).get("web");
+            assertThat(sums.of(Availability.UP).toMillis()).isEqualTo(up);
+            assertThat(sums.of(Availability.DOWN).toMillis()).isEqualTo(down);
+            assertThat(sums.outages()).isEqualTo(to.toEpochDay() - from.toEpochDay());
+            assertThat(stats.dailyActions(from, to).get("web")).containsEntry("reboot", reboots)
+                    .containsEntry("hold", 1);
+        }
+    }
+
     private static int count(StateStore store, String table) {
         return store.read("count", connection -> {
             try (Statement statement = connection.createStatement();
