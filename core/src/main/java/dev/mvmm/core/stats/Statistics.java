@@ -65,8 +65,9 @@ public final class Statistics {
             Instant until, boolean lifetime) {
         Map<String, VmHealth> states = health.loadAll();
         LocalDate detailFrom = stats.detailFrom();
-        History window = history(since, until, detailFrom);
-        History all = lifetime ? history(Instant.EPOCH, until, detailFrom) : null;
+        History window = history(since, until, detailFrom, null);
+        // All time reads the same detail as a window that reaches into folded history: read it once.
+        History all = lifetime ? history(Instant.EPOCH, until, detailFrom, window) : null;
         Map<String, BackupSummary> backups = stats.backups();
         List<VmStats> list = new ArrayList<>();
         for (String vm : vms) {
@@ -85,13 +86,15 @@ public final class Statistics {
         return new StatsReport(since, until, list);
     }
 
-    private History history(Instant since, Instant until, LocalDate detailFrom) {
+    /** @param read a history already read, whose detail is reused when it starts at the same time */
+    private History history(Instant since, Instant until, LocalDate detailFrom, History read) {
         Instant boundary = detailFrom == null ? since : detailFrom.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant detailStart = boundary.isAfter(since) ? boundary : since;
         CompletableFuture<Daily> daily = since.isBefore(detailStart)
                 ? CompletableFuture.supplyAsync(() -> daily(stats.aside(), since, detailFrom), Statistics::thread)
                 : CompletableFuture.completedFuture(new Daily(Map.of(), Map.of()));
-        Map<String, List<Timeline.Point>> points = stats.points(detailStart);
+        Map<String, List<Timeline.Point>> points = read != null && read.detailStart().equals(detailStart)
+                ? read.points() : stats.points(detailStart);
         Map<String, Map<String, Integer>> actions = new TreeMap<>(stats.actions(since, until));
         Daily days = join(daily);
         days.actions().forEach((vm, counts) -> counts.forEach((kind, n) ->
