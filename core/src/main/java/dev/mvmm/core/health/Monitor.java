@@ -47,6 +47,8 @@ public final class Monitor {
     private static final Duration EXTERNAL_POLL = Duration.ofMillis(500);
     private static final Duration MAINTENANCE_REREAD = Duration.ofSeconds(30);
     private static final Duration FLUSH_INTERVAL = Duration.ofMillis(250);
+    /** How long a running VM's status is reused while its probes pass. */
+    static final Duration STATUS_REUSE = Duration.ofSeconds(30);
 
     private final HealthServices services;
     private final Supplier<Configuration> configuration;
@@ -93,12 +95,16 @@ public final class Monitor {
         final AtomicInteger failures = new AtomicInteger();
         final AtomicInteger acted = new AtomicInteger();
         final AtomicInteger crashes = new AtomicInteger();
+        /** The VM's last status read while it was running, reused while its probes pass; null: read again. */
+        volatile VmStatus status;
+        volatile Instant statusAt = Instant.EPOCH;
 
         Watch(VmConfig config) {
             update(config);
         }
 
         void update(VmConfig config) {
+            this.status = null;
             this.config = config;
             this.settings = HealthSettings.from(config.settings());
         }
@@ -184,8 +190,9 @@ public final class Monitor {
         HealthSettings settings = watch.settings;
         try {
             Instant now = services.clock().instant();
-            VmStatus status = services.hypervisor().status(vm.name()).orElse(null);
             VmHealth prior = current(watch, now);
+            VmStatus reused = prior.pending() == null ? reusableStatus(watch, now) : null;
+            VmStatus status = reused != null ? reused : readStatus(watch, vm, now);
             if (prior.pending() != null) {
                 runAction(watch, () -> runner.complete(vm, status, prior, settings), prior);
                 return;
@@ -202,7 +209,15 @@ public final class Monitor {
                     : CompletableFuture.completedFuture(ProbeOutcome.runningOnly());
             // Deciding costs microseconds and blocks on nothing (states are queued, actions get threads
             // of their own): it runs on the thread that completed the probe.
-            probe.thenAccept(outcome -> decide(watch, vm, status, prior, outcome, settings))
+            probe.thenAccept(outcome -> {
+                if (reused != null && !outcome.healthy()) {
+                    // A failure is judged on the hypervisor's word of now, not on a status read earlier.
+                    watch.status = null;
+                    schedule(watch, Duration.ZERO);
+                    return;
+                }
+                decide(watch, vm, status, prior, outcome, settings);
+            })
                     .exceptionally(error -> {
                         crashed(watch, error);
                         return null;
@@ -210,6 +225,28 @@ public final class Monitor {
         } catch (RuntimeException e) {
             crashed(watch, e);
         }
+    }
+
+    /**
+     * A running VM's status read less than {@link #STATUS_REUSE} ago, or null. While its probes pass,
+     * nothing a fresh read could show changes the decision: a VM stopped, paused or gone fails its
+     * probes (and is then read again), and an action reads the VM again before it acts. At
+     * {@code check_interval=2} this spares the hypervisor fourteen reads in fifteen.
+     */
+    private VmStatus reusableStatus(Watch watch, Instant now) {
+        VmStatus status = watch.status;
+        if (status == null || !status.isRunning()) {
+            return null;
+        }
+        Duration age = Duration.between(watch.statusAt, now);
+        return age.isNegative() || age.compareTo(STATUS_REUSE) >= 0 ? null : status;
+    }
+
+    private VmStatus readStatus(Watch watch, VmConfig vm, Instant now) {
+        VmStatus status = services.hypervisor().status(vm.name()).orElse(null);
+        watch.status = status;
+        watch.statusAt = now;
+        return status;
     }
 
     private void decide(Watch watch, VmConfig vm, VmStatus status, VmHealth prior, ProbeOutcome probe,
@@ -238,6 +275,7 @@ public final class Monitor {
                 try {
                     // The action reads the VM's state from the database: it must see every queued one.
                     writer.flush();
+                    watch.status = null;
                     ActionRunner.Result result = action.get();
                     if (result.outcome() != null) {
                         if (tookAction(result.outcome().verdict())) {

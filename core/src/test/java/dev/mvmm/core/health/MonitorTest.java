@@ -295,6 +295,23 @@ class MonitorTest {
     }
 
     @Test
+    void a_vm_whose_probes_pass_is_not_asked_about_at_every_check_but_a_failure_is_judged_on_a_fresh_status()
+            throws Exception {
+        monitor.start();
+        await("four checks", Duration.ofSeconds(8), () -> monitor.statistics().get(0).checks() >= 4);
+        assertThat(hypervisor.statusReads()).as("one read for four passing checks").isEqualTo(1);
+
+        // Shut off by someone, its port closed with it: the first failed probe reads the status again,
+        // and the VM is recorded as stopped, not rebooted.
+        hypervisor.shutOff("web");
+        web.close();
+        await("the stop seen", Duration.ofSeconds(4), () -> monitor.statistics().get(0).detail()
+                .contains("shut off"));
+        Thread.sleep(2500);
+        assertThat(hypervisor.calls()).isEmpty();
+    }
+
+    @Test
     void a_vm_that_migrates_away_is_not_acted_on_and_is_picked_up_when_it_returns() throws Exception {
         monitor.start();
         hypervisor.remove("web");

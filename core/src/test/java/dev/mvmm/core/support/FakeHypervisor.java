@@ -28,6 +28,12 @@ public final class FakeHypervisor implements Hypervisor {
     private final java.util.Map<String, Integer> statusFailures = new java.util.HashMap<>();
     private final Map<String, String> definitions = new LinkedHashMap<>();
     private long[] versions = {0, 0};
+    private final java.util.concurrent.atomic.AtomicInteger statusReads = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** How many times {@link #status} was asked. */
+    public int statusReads() {
+        return statusReads.get();
+    }
 
     public FakeHypervisor running(String... names) {
         for (String name : names) {
@@ -110,6 +116,7 @@ public final class FakeHypervisor implements Hypervisor {
 
     @Override
     public synchronized Optional<VmStatus> status(String vm) {
+        statusReads.incrementAndGet();
         Integer failures = statusFailures.get(vm);
         if (failures != null && failures > 0) {
             statusFailures.put(vm, failures - 1);
