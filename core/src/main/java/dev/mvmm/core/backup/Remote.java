@@ -2,6 +2,7 @@ package dev.mvmm.core.backup;
 
 import dev.mvmm.core.exec.CommandResult;
 import dev.mvmm.core.exec.ExternalCommand;
+import dev.mvmm.core.exec.SshOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,13 +12,11 @@ import java.util.Map;
 /**
  * Where off-site copies go: {@code user@host:/path} through ssh and rsync, or a local directory (a
  * mounted NAS) through rsync. Remote commands are built from single-quoted words, so no name or path
- * is ever interpreted by the remote shell. ssh defaults are safe: batch mode (no prompts), host keys
- * checked ({@code accept-new} at most), a connect timeout.
+ * is ever interpreted by the remote shell. ssh runs with {@link SshOptions}: safe defaults that
+ * {@code ssh_opts} can override, except that host-key checking is never turned off.
  */
 public final class Remote {
 
-    public static final List<String> SSH_DEFAULTS = List.of("-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new",
-            "-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4");
     private static final Duration COMMAND = Duration.ofMinutes(5);
     private static final Duration TRANSFER = Duration.ofHours(24);
 
@@ -39,8 +38,7 @@ public final class Remote {
     /** @param bandwidthLimit KiB/s, or null */
     public static Remote of(String destination, List<String> sshOpts, List<String> rsyncArgs, Integer bandwidthLimit,
             boolean checksum) {
-        List<String> ssh = new ArrayList<>(SSH_DEFAULTS);
-        ssh.addAll(sshOpts);
+        List<String> ssh = SshOptions.merge(sshOpts);
         List<String> rsync = new ArrayList<>(rsyncArgs);
         if (bandwidthLimit != null && bandwidthLimit > 0) {
             rsync.add("--bwlimit=" + bandwidthLimit);
@@ -65,8 +63,12 @@ public final class Remote {
 
     /** Runs a command in the remote directory's host; every word is quoted for the remote shell. */
     CommandResult run(String... words) {
+        return ExternalCommand.run(command(words), Map.of(), COMMAND);
+    }
+
+    List<String> command(String... words) {
         if (isLocal()) {
-            return ExternalCommand.run(List.of(words), Map.of(), COMMAND);
+            return List.of(words);
         }
         List<String> command = new ArrayList<>(List.of("ssh"));
         command.addAll(sshOptions);
@@ -77,7 +79,7 @@ public final class Remote {
             remote.append(remote.length() == 0 ? "" : " ").append(quote(word));
         }
         command.add(remote.toString());
-        return ExternalCommand.run(command, Map.of(), COMMAND);
+        return command;
     }
 
     /** A path inside the remote directory. */
@@ -164,11 +166,7 @@ public final class Remote {
     }
 
     private String shellCommand() {
-        StringBuilder ssh = new StringBuilder("ssh");
-        for (String option : sshOptions) {
-            ssh.append(' ').append(option.contains(" ") ? quote(option) : option);
-        }
-        return ssh.toString();
+        return SshOptions.rsyncShell(sshOptions);
     }
 
     static String fingerprintOf(Path chain) {
