@@ -19,6 +19,7 @@ public final class Remote {
 
     private static final Duration COMMAND = Duration.ofMinutes(5);
     private static final Duration TRANSFER = Duration.ofHours(24);
+    private static final String CHECK_MARK = "mvmm-check ";
 
     private final String destination;
     private final String login;
@@ -129,21 +130,83 @@ public final class Remote {
     }
 
     /** rsync a local directory's content into a remote directory, hard-linking unchanged files from another. */
-    CommandResult mirror(Path local, String name, String linkDest, boolean dryRun) {
+    CommandResult copy(Path local, String name, String linkDest) {
+        return ExternalCommand.run(copyCommand(local, name, linkDest), Map.of(), TRANSFER);
+    }
+
+    List<String> copyCommand(Path local, String name, String linkDest) {
         List<String> command = new ArrayList<>(List.of("rsync", "-a", "--delete"));
-        if (dryRun) {
-            command.addAll(List.of("--dry-run", "--itemize-changes"));
-        }
         if (linkDest != null) {
             command.add("--link-dest=" + at(linkDest));
         }
         command.addAll(rsyncArguments);
+        return endpoints(command, local, name);
+    }
+
+    /**
+     * How a remote directory differs from a local one, one line per difference: an rsync dry run
+     * with the same arguments as the copy (checksums when asked), whose every item is printed in a
+     * marked format of mvmm's own. Only the marked lines count, so the operator's {@code -v},
+     * {@code --stats} or {@code --progress} print what they like; {@code -q}, which would silence
+     * the items and make any copy look right, is left out of this run.
+     */
+    List<String> differences(Path local, String name) {
+        CommandResult check = ExternalCommand.run(checkCommand(local, name), Map.of(), TRANSFER);
+        if (!check.succeeded()) {
+            throw new SyncException("cannot compare " + local + " with its copy on " + destination + ": "
+                    + check.summary());
+        }
+        List<String> differences = new ArrayList<>();
+        for (String line : (check.stdout() + "\n" + check.stderr()).split("\n")) {
+            if (line.startsWith(CHECK_MARK)) {
+                String item = line.substring(CHECK_MARK.length());
+                String flags = item.substring(0, Math.min(11, item.length()));
+                // '.' first and no attribute letter: an unchanged item, listed only at rsync's -vv.
+                if (!(flags.startsWith(".") && flags.substring(Math.min(2, flags.length())).matches("[ .]*"))) {
+                    differences.add(item.strip());
+                }
+            }
+        }
+        return differences;
+    }
+
+    List<String> checkCommand(Path local, String name) {
+        List<String> command = new ArrayList<>(List.of("rsync", "-a", "--delete"));
+        command.addAll(withoutQuiet(rsyncArguments));
+        command.addAll(List.of("--dry-run", "--out-format=" + CHECK_MARK + "%i %n%L"));
+        return endpoints(command, local, name);
+    }
+
+    private List<String> endpoints(List<String> command, Path local, String name) {
         if (!isLocal()) {
             command.addAll(List.of("-e", shellCommand()));
         }
         command.add(local + "/");
         command.add((isLocal() ? "" : login + ":") + at(name) + "/");
-        return ExternalCommand.run(command, Map.of(), TRANSFER);
+        return command;
+    }
+
+    /** rsync arguments without {@code -q}/{@code --quiet}, also out of bundles such as {@code -aqz}. */
+    static List<String> withoutQuiet(List<String> arguments) {
+        List<String> kept = new ArrayList<>();
+        for (String argument : arguments) {
+            if (argument.equals("--quiet")) {
+                continue;
+            }
+            if (argument.matches("-[^-].*")) {
+                // Letters after one that takes an argument (rsync's -B -e -f -M -T -@) are that argument.
+                int end = 1;
+                while (end < argument.length() && "BefMT@".indexOf(argument.charAt(end)) < 0) {
+                    end++;
+                }
+                argument = "-" + argument.substring(1, end).replace("q", "") + argument.substring(end);
+                if (argument.equals("-")) {
+                    continue;
+                }
+            }
+            kept.add(argument);
+        }
+        return kept;
     }
 
     /** Copies a remote chain into a local directory (for a restore from the off-site copy). */

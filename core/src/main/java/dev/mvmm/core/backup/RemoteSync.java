@@ -67,14 +67,14 @@ public final class RemoteSync {
     private void mirror(Path local, String name, boolean exists) {
         String incoming = "." + name + ".incoming";
         remote.delete(incoming);
-        CommandResult copied = remote.mirror(local, incoming, exists ? name : null, false);
+        CommandResult copied = remote.copy(local, incoming, exists ? name : null);
         if (!copied.succeeded()) {
             throw new SyncException("copying " + local + " to " + remote.describe() + " failed: " + copied.summary());
         }
-        CommandResult check = remote.mirror(local, incoming, null, true);
-        if (!check.succeeded() || !check.stdout().isBlank()) {
+        List<String> differences = remote.differences(local, incoming);
+        if (!differences.isEmpty()) {
             throw new SyncException("the copy on " + remote.describe() + " differs from " + local + ": "
-                    + (check.succeeded() ? check.stdout().strip().lines().findFirst().orElse("") : check.summary()));
+                    + differences.size() + " item(s), first " + differences.get(0));
         }
         String old = "." + name + ".old";
         if (exists) {
