@@ -97,8 +97,8 @@ public final class Backups {
         Instant start = services.clock().instant();
         String chain = services.records().currentChain(vm);
         try {
-            String done = new RemoteSync(settings.remote().open(), services.clock()).sync(vm, settings.backupPath(),
-                    settings.remote().maxChains());
+            String done = new RemoteSync(settings.remote().open(), services.clock(), services.records())
+                    .sync(vm, settings.backupPath(), settings.remote().maxChains());
             services.records().backup(vm, chain, "sync", start, services.clock().instant(), null, "ok", done);
             Logger.tag(vm).info("off-site copy: {}", done);
             return outcome.withSync(done, false);

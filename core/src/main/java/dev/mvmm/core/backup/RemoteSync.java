@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.tinylog.Logger;
@@ -15,17 +16,26 @@ import org.tinylog.Logger;
  * against the local chain with an rsync dry run (names and sizes, checksums when asked), and only
  * then switched into place: a cut-off transfer is never visible as {@code <VM>}. A remote mirror of
  * a chain that was archived locally meanwhile (even while the remote was unreachable) is archived
- * under the same name and brought up to the archive's final state. Remote retention is
- * {@code remote_max_chains}, over whole chains only.
+ * under the same name — from the local archive, or from the chain records when retention has
+ * deleted it — and brought up to the archive's final state when it still exists. Remote retention
+ * is {@code remote_max_chains}, over whole chains only.
  */
 public final class RemoteSync {
 
     private final Remote remote;
     private final Clock clock;
+    private final BackupRepository records;
 
+    /** For reading what the remote holds. */
     public RemoteSync(Remote remote, Clock clock) {
+        this(remote, clock, null);
+    }
+
+    /** @param records the chain records, which name a remote mirror whose local archive is gone */
+    public RemoteSync(Remote remote, Clock clock, BackupRepository records) {
         this.remote = remote;
         this.clock = clock;
+        this.records = records;
     }
 
     /** Brings the remote in line with the local chains of {@code vm}; returns what it did. */
@@ -37,7 +47,7 @@ public final class RemoteSync {
         if (names.contains(vm)) {
             String remotePrint = remote.fingerprint(vm);
             if (localPrint == null || !remotePrint.equals(localPrint)) {
-                String archive = matchingArchive(backupPath, vm, remotePrint);
+                String archive = archiveName(backupPath, vm, remotePrint);
                 String target = archive != null ? archive : vm + "." + Stamps.of(clock.instant());
                 if (names.contains(target)) {
                     remote.delete(vm);
@@ -46,8 +56,8 @@ public final class RemoteSync {
                     names.add(target);
                 }
                 names.remove(vm);
-                if (archive != null) {
-                    mirror(backupPath.resolve(archive), archive, names.contains(archive));
+                if (archive != null && Files.isDirectory(backupPath.resolve(archive))) {
+                    mirror(backupPath.resolve(archive), archive, true);
                 }
                 archived.add(target);
                 Logger.tag(vm).info("remote: archived the old mirror as {}", target);
@@ -87,13 +97,39 @@ public final class RemoteSync {
         }
     }
 
-    private static String matchingArchive(Path backupPath, String vm, String print) {
+    /** The name of the chain the remote's {@code <VM>} mirrors, when that chain has been archived, or null. */
+    private String archiveName(Path backupPath, String vm, String print) {
         if (print.isEmpty()) {
             return null;
         }
         for (Retention.Item item : Archives.list(backupPath, vm)) {
             if (Remote.fingerprintOf(backupPath.resolve(item.name())).equals(print)) {
                 return item.name();
+            }
+        }
+        return records == null ? null : recordedArchive(vm, print);
+    }
+
+    /**
+     * The local archive is gone (retention, {@code max_chains=0}): the records still say which chain
+     * was archived under which name. A chain's data was written after the previous chain was
+     * archived and before it was archived itself, so the mirror belongs to the first chain archived
+     * at or after the newest data file's time (rsync keeps the times).
+     */
+    private String recordedArchive(String vm, String print) {
+        long newest = Long.MIN_VALUE;
+        for (String line : print.split("\n")) {
+            String[] fields = line.split(" ");
+            newest = Math.max(newest, Long.parseLong(fields[fields.length - 1]));
+        }
+        Pattern archive = Pattern.compile(Pattern.quote(vm) + "\\." + Stamps.PATTERN);
+        List<BackupRepository.Chain> chains = new ArrayList<>(records.chains(vm).stream()
+                .filter(chain -> chain.archivedAt() != null && chain.location() != null).toList());
+        chains.sort(Comparator.comparing(BackupRepository.Chain::archivedAt));
+        for (BackupRepository.Chain chain : chains) {
+            if (chain.archivedAt().getEpochSecond() >= newest) {
+                String name = Path.of(chain.location()).getFileName().toString();
+                return archive.matcher(name).matches() ? name : null;
             }
         }
         return null;
@@ -106,7 +142,7 @@ public final class RemoteSync {
         }
         Pattern pattern = Pattern.compile(Pattern.quote(vm) + "\\." + Stamps.PATTERN);
         List<String> archives = new ArrayList<>(names.stream().filter(n -> pattern.matcher(n).matches()).toList());
-        archives.sort(java.util.Comparator.reverseOrder());
+        archives.sort(Comparator.reverseOrder());
         for (int i = keep; i < archives.size(); i++) {
             remote.delete(archives.get(i));
             removed.add(archives.get(i));
