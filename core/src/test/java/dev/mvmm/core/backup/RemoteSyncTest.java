@@ -83,6 +83,61 @@ class RemoteSyncTest {
         assertThat(entries(offsite)).containsExactly("web", "web.20260104T030000Z");
     }
 
+    @Test
+    void a_switch_cut_between_its_renames_is_read_from_the_new_copy_and_finished_by_the_next_sync()
+            throws IOException {
+        startChain("20260101T030000Z", "full", "2026-01-01T03:00:20Z");
+        sync.sync("web", backups, null);
+        Files.writeString(backups.resolve("web/vda.inc.virtnbdbackup.1.data"), "inc");
+        // The state a sync killed between 'web -> .web.old' and '.web.new -> web' leaves.
+        copy(backups.resolve("web"), offsite.resolve(".web.new"));
+        Files.move(offsite.resolve("web"), offsite.resolve(".web.old"));
+        RemoteSync reader = new RemoteSync(Remote.of(offsite.toString(), List.of(), List.of(), null, false), clock);
+
+        assertThat(RemoteSync.chains("web", entries(offsite))).containsExactly("web");
+        assertThat(reader.holdings("web")).singleElement().asString().startsWith("web (")
+                .contains("held as .web.new after a cut-off switch");
+        RemoteSync.fetch(Remote.of(offsite.toString(), List.of(), List.of(), null, false), "web",
+                dir.resolve("fetched"));
+        assertThat(files(dir.resolve("fetched"))).isEqualTo(files(backups.resolve("web")));
+
+        sync.sync("web", backups, null);
+
+        assertThat(entries(offsite)).containsExactly("web");
+        assertThat(files(offsite.resolve("web"))).isEqualTo(files(backups.resolve("web")));
+    }
+
+    @Test
+    void a_switch_cut_by_an_older_mvmm_gets_the_old_copy_back_and_is_then_redone() throws IOException {
+        startChain("20260101T030000Z", "full", "2026-01-01T03:00:20Z");
+        sync.sync("web", backups, null);
+        Files.writeString(backups.resolve("web/vda.inc.virtnbdbackup.1.data"), "inc");
+        copy(backups.resolve("web"), offsite.resolve(".web.incoming"));
+        Files.move(offsite.resolve("web"), offsite.resolve(".web.old"));
+
+        assertThat(sync.repair("web", entries(offsite))).containsExactly("web");
+        assertThat(Files.exists(offsite.resolve("web/vda.inc.virtnbdbackup.1.data"))).isFalse();
+
+        sync.sync("web", backups, null);
+
+        assertThat(entries(offsite)).containsExactly("web");
+        assertThat(files(offsite.resolve("web"))).isEqualTo(files(backups.resolve("web")));
+    }
+
+    @Test
+    void leftovers_beside_a_present_chain_are_dropped_and_other_vms_are_left_alone() throws IOException {
+        startChain("20260101T030000Z", "full", "2026-01-01T03:00:20Z");
+        sync.sync("web", backups, null);
+        for (String leftover : List.of(".web.new", ".web.old", ".web.incoming", ".web.20260101T000000Z.incoming",
+                ".webserver.new", "web.new")) {
+            Files.createDirectories(offsite.resolve(leftover));
+        }
+
+        sync.sync("web", backups, null);
+
+        assertThat(entries(offsite)).containsExactly(".webserver.new", "web", "web.new");
+    }
+
     private void startChain(String id, String data, String written) throws IOException {
         Path chain = Files.createDirectories(backups.resolve("web"));
         Files.writeString(chain.resolve("web.cpt"), "[\"virtnbdbackup.0\"]");
