@@ -46,6 +46,11 @@ public class Tools {
         return dev.mvmm.core.exec.Programs.onPath(program);
     }
 
+    /** Whether a program this class runs is installed (on the PATH). */
+    public boolean installed(String program) {
+        return available(program);
+    }
+
     public List<String> checkpoints(String vm) {
         CommandResult result = run(SHORT, "virsh", "-c", uri, "checkpoint-list", vm, "--name", "--topological");
         if (!result.succeeded()) {
