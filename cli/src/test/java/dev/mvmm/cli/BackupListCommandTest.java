@@ -49,7 +49,8 @@ class BackupListCommandTest {
         CliRun run = list(List.of("remote_path=" + dir.resolve("offsite")), "--remote", "web");
 
         assertThat(run.status()).as(run.toString()).isZero();
-        assertThat(run.out().lines()).singleElement().asString().startsWith("web: " + dir.resolve("offsite") + ": web (")
+        assertThat(run.out().lines()).singleElement().asString()
+                .startsWith("web: " + dir.resolve("offsite") + ": web (")
                 .contains("held as .web.new after a cut-off switch, put back in place by the next sync");
     }
 

@@ -60,7 +60,8 @@ class RemoteTest {
             List<String> check = remote.checkCommand(dir, "web");
 
             assertThat(check).doesNotContain("-q", "--quiet", "-aqz").contains("-v", "--stats", "-az", "-T/tmp/q");
-            assertThat(check.indexOf("--out-format=mvmm-check %i %n%L")).isGreaterThan(check.indexOf("--out-format=%n"));
+            assertThat(check.indexOf("--out-format=mvmm-check %i %n%L"))
+                    .isGreaterThan(check.indexOf("--out-format=%n"));
         }
 
         @Test
