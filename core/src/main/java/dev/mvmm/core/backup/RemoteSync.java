@@ -24,6 +24,8 @@ import org.tinylog.Logger;
  * <li>{@code .X.new} is renamed {@code X};</li>
  * <li>{@code .X.old} is deleted.</li>
  * </ol>
+ * A chain that goes (remote retention, a stale mirror) is first renamed {@code .X.deleting}, so a
+ * cut-off deletion never leaves a half chain under a chain's name.
  * A sync cut off anywhere is set right by the next one before it does anything else
  * ({@link #repair}): a missing {@code X} gets {@code .X.new} (or else {@code .X.old}) back, and
  * whatever is left over is deleted. Listing and restoring read a missing {@code X} from
@@ -37,6 +39,7 @@ public final class RemoteSync {
     private static final String INCOMING = ".incoming";
     private static final String FRESH = ".new";
     private static final String OLD = ".old";
+    private static final String DELETING = ".deleting";
 
     private final Remote remote;
     private final Clock clock;
@@ -66,7 +69,7 @@ public final class RemoteSync {
                 String archive = archiveName(backupPath, vm, remotePrint);
                 String target = archive != null ? archive : vm + "." + Stamps.of(clock.instant());
                 if (names.contains(target)) {
-                    remote.delete(vm);
+                    discard(vm);
                 } else {
                     remote.move(vm, target);
                     names.add(target);
@@ -112,21 +115,27 @@ public final class RemoteSync {
         }
     }
 
+    /** Deletes a chain; renamed first, so a cut-off deletion never leaves a half chain under its name. */
+    private void discard(String name) {
+        remote.move(name, hidden(name, DELETING));
+        remote.delete(hidden(name, DELETING));
+    }
+
     /**
      * Finishes or undoes a switch that was cut off, for every chain of the VM: {@code .X.new} takes a
      * missing {@code X}'s place (else it is dropped), {@code .X.old} comes back when {@code X} is
-     * still missing (a switch by an older mvmm) and is dropped otherwise, {@code .X.incoming} is
-     * dropped. Returns the remote's entries afterwards.
+     * still missing (a switch by an older mvmm) and is dropped otherwise, {@code .X.incoming} and
+     * {@code .X.deleting} are dropped. Returns the remote's entries afterwards.
      */
     List<String> repair(String vm, List<String> entries) {
         List<String> names = new ArrayList<>(entries);
-        for (String suffix : List.of(FRESH, OLD, INCOMING)) {
+        for (String suffix : List.of(FRESH, OLD, INCOMING, DELETING)) {
             for (String entry : entries) {
                 String chain = hiddenChain(vm, entry, suffix);
                 if (chain == null) {
                     continue;
                 }
-                if (suffix.equals(INCOMING) || names.contains(chain)) {
+                if (suffix.equals(INCOMING) || suffix.equals(DELETING) || names.contains(chain)) {
                     remote.delete(entry);
                 } else {
                     remote.move(entry, chain);
@@ -163,7 +172,11 @@ public final class RemoteSync {
         long newest = Long.MIN_VALUE;
         for (String line : print.split("\n")) {
             String[] fields = line.split(" ");
-            newest = Math.max(newest, Long.parseLong(fields[fields.length - 1]));
+            try {
+                newest = Math.max(newest, Long.parseLong(fields[fields.length - 1]));
+            } catch (NumberFormatException e) {
+                return null;
+            }
         }
         Pattern archive = Pattern.compile(Pattern.quote(vm) + "\\." + Stamps.PATTERN);
         List<BackupRepository.Chain> chains = new ArrayList<>(records.chains(vm).stream()
@@ -187,7 +200,7 @@ public final class RemoteSync {
         List<String> archives = new ArrayList<>(names.stream().filter(n -> pattern.matcher(n).matches()).toList());
         archives.sort(Comparator.reverseOrder());
         for (int i = keep; i < archives.size(); i++) {
-            remote.delete(archives.get(i));
+            discard(archives.get(i));
             removed.add(archives.get(i));
         }
         return removed;

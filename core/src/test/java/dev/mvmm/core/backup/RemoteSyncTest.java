@@ -129,13 +129,26 @@ class RemoteSyncTest {
         startChain("20260101T030000Z", "full", "2026-01-01T03:00:20Z");
         sync.sync("web", backups, null);
         for (String leftover : List.of(".web.new", ".web.old", ".web.incoming", ".web.20260101T000000Z.incoming",
-                ".webserver.new", "web.new")) {
+                ".web.20260101T000000Z.deleting", ".webserver.new", "web.new")) {
             Files.createDirectories(offsite.resolve(leftover));
         }
 
         sync.sync("web", backups, null);
 
         assertThat(entries(offsite)).containsExactly(".webserver.new", "web", "web.new");
+    }
+
+    @Test
+    void remote_retention_deletes_the_oldest_whole_chains_and_leaves_nothing_behind() throws IOException {
+        startChain("20260101T030000Z", "full", "2026-01-01T03:00:20Z");
+        for (String archive : List.of("web.20251201T030000Z", "web.20251202T030000Z", "web.20251203T030000Z")) {
+            Files.createDirectories(offsite.resolve(archive));
+        }
+
+        String done = sync.sync("web", backups, 1);
+
+        assertThat(done).contains("remote retention deleted [web.20251202T030000Z, web.20251201T030000Z]");
+        assertThat(entries(offsite)).containsExactly("web", "web.20251203T030000Z");
     }
 
     private void startChain(String id, String data, String written) throws IOException {
