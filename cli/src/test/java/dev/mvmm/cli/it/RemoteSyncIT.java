@@ -187,6 +187,48 @@ class RemoteSyncIT {
     }
 
     @Test
+    void a_full_remote_fails_only_the_sync_keeps_the_last_mirror_and_is_caught_up_once_there_is_room()
+            throws Exception {
+        Files.createDirectories(remote);
+        TestBed.Run mount = TestBed.run(List.of("mount", "-t", "tmpfs", "-o", "size=16M", "tmpfs", remote.toString()),
+                30);
+        assertThat(mount.status()).as(mount.toString()).isZero();
+        try {
+            Path events = dir.resolve("events");
+            Path script = dir.resolve("notify.sh");
+            Files.writeString(script, "#!/bin/sh\necho \"$MVMM_EVENT|$MVMM_VM|$MVMM_MESSAGE\" >> " + events + "\n");
+            script.toFile().setExecutable(true);
+            configure("notify_command=" + script);
+            write(0xab, "0", "4M");
+            assertThat(backup().status()).isZero();
+            List<String> before = files(remote.resolve(vm));
+            write(0x5a, "4M", "24M");
+
+            TestBed.Run full = backup();
+
+            assertThat(full.status()).as(full.toString()).isEqualTo(1);
+            assertThat(full.out()).contains(vm + "  ok       inc").contains(vm + "  failed   sync  failed: copying")
+                    .contains("the remote is full");
+            assertThat(entries(remote)).as("no half copy left to fill the remote").containsExactly(vm);
+            assertThat(files(remote.resolve(vm))).as("the last complete mirror").isEqualTo(before);
+            assertThat(Files.readAllLines(events)).singleElement().asString()
+                    .startsWith("sync-failure|" + vm + "|" + vm + ": off-site copy failed, retried next run: copying");
+            assertRestores(backups.resolve(vm), disk);
+
+            TestBed.Run roomier = TestBed.run(List.of("mount", "-o", "remount,size=128M", remote.toString()), 30);
+            assertThat(roomier.status()).as(roomier.toString()).isZero();
+            TestBed.Run retry = backup("--sync-only");
+
+            assertThat(retry.status()).as(retry.toString()).isZero();
+            assertThat(entries(remote)).containsExactly(vm);
+            assertThat(files(remote.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
+            assertRestores(remote.resolve(vm), disk);
+        } finally {
+            TestBed.run(List.of("umount", remote.toString()), 30);
+        }
+    }
+
+    @Test
     void a_sync_killed_mid_transfer_never_presents_a_half_chain_and_is_retried() throws Exception {
         write(0xab, "0", "4M");
         assertThat(backup().status()).isZero();

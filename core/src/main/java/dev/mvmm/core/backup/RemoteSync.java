@@ -99,7 +99,11 @@ public final class RemoteSync {
         remote.delete(incoming);
         CommandResult copied = remote.copy(local, incoming, exists ? name : null);
         if (!copied.succeeded()) {
-            throw new SyncException("copying " + local + " to " + remote.describe() + " failed: " + copied.summary());
+            // A full remote (a NAS shared with others) is not left fuller by a half copy no one can use.
+            dropQuietly(incoming);
+            boolean full = (copied.stderr() + copied.stdout()).contains("No space left on device");
+            throw new SyncException("copying " + local + " to " + remote.describe() + " failed"
+                    + (full ? " (the remote is full: No space left on device)" : "") + ": " + copied.summary());
         }
         List<String> differences = remote.differences(local, incoming);
         if (!differences.isEmpty()) {
@@ -113,6 +117,15 @@ public final class RemoteSync {
         remote.move(hidden(name, FRESH), name);
         if (exists) {
             remote.delete(hidden(name, OLD));
+        }
+    }
+
+    /** Deletes a leftover when the remote lets it; the next sync deletes it otherwise. */
+    private void dropQuietly(String name) {
+        try {
+            remote.delete(name);
+        } catch (SyncException | dev.mvmm.core.exec.CommandFailure e) {
+            Logger.debug("cannot delete {} on {} now: {}", name, remote.describe(), e.getMessage());
         }
     }
 

@@ -151,6 +151,24 @@ class RemoteSyncTest {
         assertThat(entries(offsite)).containsExactly("web", "web.20251203T030000Z");
     }
 
+    @Test
+    void the_bandwidth_limit_is_honoured_by_the_copy() throws IOException {
+        startChain("20260101T030000Z", "full", "2026-01-01T03:00:20Z");
+        byte[] data = new byte[384 * 1024];
+        new java.util.Random(6).nextBytes(data);
+        Files.write(backups.resolve("web/vda.inc.virtnbdbackup.1.data"), data);
+        RemoteSync limited = new RemoteSync(Remote.of(offsite.toString(), List.of(), List.of(), 128, false), clock,
+                records);
+
+        long started = System.nanoTime();
+        limited.sync("web", backups, null);
+        java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
+
+        // 384 KiB at 128 KiB/s: three seconds; unlimited, a local copy takes milliseconds.
+        assertThat(took).isGreaterThan(java.time.Duration.ofSeconds(2));
+        assertThat(Files.readAllBytes(offsite.resolve("web/vda.inc.virtnbdbackup.1.data"))).isEqualTo(data);
+    }
+
     private void startChain(String id, String data, String written) throws IOException {
         Path chain = Files.createDirectories(backups.resolve("web"));
         Files.writeString(chain.resolve("web.cpt"), "[\"virtnbdbackup.0\"]");
