@@ -49,12 +49,10 @@ public final class BackupListCommand implements Callable<Integer> {
             for (String vm : names(configuration)) {
                 Settings settings = configuration.vm(vm).map(VmConfig::settings).orElse(configuration.global());
                 BackupSettings backups = BackupSettings.from(settings);
-                if (backups.backupPath() == null) {
-                    out.println(vm + ": no backup_path configured");
-                    continue;
-                }
                 if (remote) {
                     printRemote(out, vm, backups, context);
+                } else if (backups.backupPath() == null) {
+                    out.println(vm + ": no backup_path configured");
                 } else {
                     print(out, vm, backups.backupPath());
                 }

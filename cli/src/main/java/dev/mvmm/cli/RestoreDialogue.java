@@ -7,6 +7,7 @@ import dev.mvmm.core.backup.Archives;
 import dev.mvmm.core.backup.BackupException;
 import dev.mvmm.core.backup.BackupSettings;
 import dev.mvmm.core.backup.ChainFolder;
+import dev.mvmm.core.backup.RemoteSync;
 import dev.mvmm.core.backup.Retention;
 import dev.mvmm.core.backup.Stamps;
 import dev.mvmm.core.backup.SyncException;
@@ -77,13 +78,10 @@ final class RestoreDialogue {
         }
         if (settings.remote() != null) {
             try {
-                Pattern mine = Pattern.compile(Pattern.quote(vm) + "(\\." + Stamps.PATTERN + ")?");
-                for (String name : settings.remote().open().list()) {
-                    if (mine.matcher(name).matches()) {
-                        chains.add(name);
-                        labels.add("off-site copy of " + (name.equals(vm) ? "the current chain" : name));
-                        remote.add(true);
-                    }
+                for (String name : RemoteSync.chains(vm, settings.remote().open().list())) {
+                    chains.add(name);
+                    labels.add("off-site copy of " + (name.equals(vm) ? "the current chain" : name));
+                    remote.add(true);
                 }
             } catch (SyncException e) {
                 prompter.say("  (the off-site copy cannot be listed: " + e.getMessage() + ")");

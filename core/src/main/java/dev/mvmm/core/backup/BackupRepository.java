@@ -4,6 +4,8 @@ import dev.mvmm.core.store.StateStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Records backups and chains for {@code stats} and {@code backup list}. */
 public final class BackupRepository {
@@ -23,6 +25,29 @@ public final class BackupRepository {
                 try (ResultSet rows = query.executeQuery()) {
                     return rows.next() ? rows.getString(1) : null;
                 }
+            }
+        });
+    }
+
+    /** A chain as recorded: when it started, when it was archived (or null) and where it is or was. */
+    public record Chain(String chain, Instant createdAt, Instant archivedAt, String location) {
+    }
+
+    /** The VM's recorded chains, oldest first. */
+    public List<Chain> chains(String vm) {
+        return store.read("read chains", connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT chain, created_at, archived_at,"
+                    + " location FROM chains WHERE vm = ? ORDER BY created_at")) {
+                query.setString(1, vm);
+                List<Chain> chains = new ArrayList<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        long archived = rows.getLong(3);
+                        chains.add(new Chain(rows.getString(1), Instant.ofEpochMilli(rows.getLong(2)),
+                                rows.wasNull() ? null : Instant.ofEpochMilli(archived), rows.getString(4)));
+                    }
+                }
+                return chains;
             }
         });
     }

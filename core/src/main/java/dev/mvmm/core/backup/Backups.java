@@ -97,7 +97,8 @@ public final class Backups {
         if (settings.backupPath() == null) {
             return skipped(vm, "no backup_path configured");
         }
-        String missing = services.tools().missingProgram();
+        // A sync only runs rsync (and ssh): it must work on a host that has only those.
+        String missing = syncOnly ? null : services.tools().missingProgram();
         if (missing != null) {
             throw new BackupException(missing + " is not installed; install it (apt-get install virtnbdbackup "
                     + "qemu-utils libvirt-clients)");
@@ -128,8 +129,8 @@ public final class Backups {
         Instant start = services.clock().instant();
         String chain = services.records().currentChain(vm);
         try {
-            String done = new RemoteSync(settings.remote().open(), services.clock()).sync(vm, settings.backupPath(),
-                    settings.remote().maxChains());
+            String done = new RemoteSync(settings.remote().open(), services.clock(), services.records())
+                    .sync(vm, settings.backupPath(), settings.remote().maxChains());
             services.records().backup(vm, chain, "sync", start, services.clock().instant(), null, "ok", done);
             Logger.tag(vm).info("off-site copy: {}", done);
             return outcome.withSync(done, false);

@@ -2,6 +2,7 @@ package dev.mvmm.core.backup;
 
 import dev.mvmm.core.exec.CommandResult;
 import dev.mvmm.core.exec.ExternalCommand;
+import dev.mvmm.core.exec.SshOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,15 +12,14 @@ import java.util.Map;
 /**
  * Where off-site copies go: {@code user@host:/path} through ssh and rsync, or a local directory (a
  * mounted NAS) through rsync. Remote commands are built from single-quoted words, so no name or path
- * is ever interpreted by the remote shell. ssh defaults are safe: batch mode (no prompts), host keys
- * checked ({@code accept-new} at most), a connect timeout.
+ * is ever interpreted by the remote shell. ssh runs with {@link SshOptions}: safe defaults that
+ * {@code ssh_opts} can override, except that host-key checking is never turned off.
  */
 public final class Remote {
 
-    public static final List<String> SSH_DEFAULTS = List.of("-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new",
-            "-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4");
     private static final Duration COMMAND = Duration.ofMinutes(5);
     private static final Duration TRANSFER = Duration.ofHours(24);
+    private static final String CHECK_MARK = "mvmm-check ";
 
     private final String destination;
     private final String login;
@@ -39,8 +39,7 @@ public final class Remote {
     /** @param bandwidthLimit KiB/s, or null */
     public static Remote of(String destination, List<String> sshOpts, List<String> rsyncArgs, Integer bandwidthLimit,
             boolean checksum) {
-        List<String> ssh = new ArrayList<>(SSH_DEFAULTS);
-        ssh.addAll(sshOpts);
+        List<String> ssh = SshOptions.merge(sshOpts);
         List<String> rsync = new ArrayList<>(rsyncArgs);
         if (bandwidthLimit != null && bandwidthLimit > 0) {
             rsync.add("--bwlimit=" + bandwidthLimit);
@@ -140,19 +139,54 @@ public final class Remote {
     }
 
     /** rsync a local directory's content into a remote directory, hard-linking unchanged files from another. */
-    CommandResult mirror(Path local, String name, String linkDest, boolean dryRun) {
-        return ExternalCommand.run(mirrorCommand(local, name, linkDest, dryRun), Map.of(), TRANSFER);
+    CommandResult copy(Path local, String name, String linkDest) {
+        return ExternalCommand.run(copyCommand(local, name, linkDest), Map.of(), TRANSFER);
     }
 
-    List<String> mirrorCommand(Path local, String name, String linkDest, boolean dryRun) {
+    List<String> copyCommand(Path local, String name, String linkDest) {
         List<String> command = new ArrayList<>(List.of("rsync", "-a", "--delete"));
-        if (dryRun) {
-            command.addAll(List.of("--dry-run", "--itemize-changes"));
-        }
         if (linkDest != null) {
             command.add("--link-dest=" + at(linkDest));
         }
         command.addAll(rsyncArguments);
+        return endpoints(command, local, name);
+    }
+
+    /**
+     * How a remote directory differs from a local one, one line per difference: an rsync dry run
+     * with the same arguments as the copy (checksums when asked), whose every item is printed in a
+     * marked format of mvmm's own. Only the marked lines count, so the operator's {@code -v},
+     * {@code --stats} or {@code --progress} print what they like; {@code -q}, which would silence
+     * the items and make any copy look right, is left out of this run.
+     */
+    List<String> differences(Path local, String name) {
+        CommandResult check = ExternalCommand.run(checkCommand(local, name), Map.of(), TRANSFER);
+        if (!check.succeeded()) {
+            throw new SyncException("cannot compare " + local + " with its copy on " + destination + ": "
+                    + check.summary());
+        }
+        List<String> differences = new ArrayList<>();
+        for (String line : (check.stdout() + "\n" + check.stderr()).split("\n")) {
+            if (line.startsWith(CHECK_MARK)) {
+                String item = line.substring(CHECK_MARK.length());
+                String flags = item.substring(0, Math.min(11, item.length()));
+                // '.' first and no attribute letter: an unchanged item, listed only at rsync's -vv.
+                if (!(flags.startsWith(".") && flags.substring(Math.min(2, flags.length())).matches("[ .]*"))) {
+                    differences.add(item.strip());
+                }
+            }
+        }
+        return differences;
+    }
+
+    List<String> checkCommand(Path local, String name) {
+        List<String> command = new ArrayList<>(List.of("rsync", "-a", "--delete"));
+        command.addAll(withoutQuiet(rsyncArguments));
+        command.addAll(List.of("--dry-run", "--out-format=" + CHECK_MARK + "%i %n%L"));
+        return endpoints(command, local, name);
+    }
+
+    private List<String> endpoints(List<String> command, Path local, String name) {
         if (!isLocal()) {
             command.addAll(List.of("-e", shellCommand()));
         }
@@ -160,6 +194,29 @@ public final class Remote {
         command.add(local + "/");
         command.add((isLocal() ? "" : login + ":") + at(name) + "/");
         return command;
+    }
+
+    /** rsync arguments without {@code -q}/{@code --quiet}, also out of bundles such as {@code -aqz}. */
+    static List<String> withoutQuiet(List<String> arguments) {
+        List<String> kept = new ArrayList<>();
+        for (String argument : arguments) {
+            if (argument.equals("--quiet")) {
+                continue;
+            }
+            if (argument.matches("-[^-].*")) {
+                // Letters after one that takes an argument (rsync's -B -e -f -M -T -@) are that argument.
+                int end = 1;
+                while (end < argument.length() && "BefMT@".indexOf(argument.charAt(end)) < 0) {
+                    end++;
+                }
+                argument = "-" + argument.substring(1, end).replace("q", "") + argument.substring(end);
+                if (argument.equals("-")) {
+                    continue;
+                }
+            }
+            kept.add(argument);
+        }
+        return kept;
     }
 
     /** Copies a remote chain into a local directory (for a restore from the off-site copy). */
@@ -187,19 +244,7 @@ public final class Remote {
     }
 
     private String shellCommand() {
-        return rsyncShell(sshOptions);
-    }
-
-    /**
-     * rsync's {@code -e}: ssh and its options, each in single quotes as rsync splits that string (a
-     * quote inside is doubled; rsync knows no backslash escape, so POSIX quoting would break it).
-     */
-    public static String rsyncShell(List<String> sshOptions) {
-        StringBuilder ssh = new StringBuilder("ssh");
-        for (String option : sshOptions) {
-            ssh.append(" '").append(option.replace("'", "''")).append('\'');
-        }
-        return ssh.toString();
+        return SshOptions.rsyncShell(sshOptions);
     }
 
     static String fingerprintOf(Path chain) {

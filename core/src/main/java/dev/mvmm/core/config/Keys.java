@@ -93,8 +93,9 @@ public final class Keys {
             "archived chains kept on the remote (unset: all; 0: none)", Key.Empty.UNSET);
     public static final Key<List<String>> RSYNC_ARGS = vm("rsync_args", ValueType.arguments(), List.of(),
             "extra arguments for rsync", Key.Empty.VALUE);
-    public static final Key<List<String>> SSH_OPTS = vm("ssh_opts", ValueType.arguments(), List.of(),
-            "extra ssh arguments (-i KEY, -p PORT, -o Option=value)", Key.Empty.VALUE);
+    public static final Key<List<String>> SSH_OPTS = vm("ssh_opts", ValueType.sshOptions(), List.of(),
+            "extra ssh arguments (-i KEY, -p PORT, -o Option=value; an -o overrides mvmm's default for that option)",
+            Key.Empty.VALUE);
     public static final Key<Integer> REMOTE_BWLIMIT = vm("remote_bwlimit", ValueType.count(), null,
             "bandwidth limit of the off-site copy, KiB/s");
     public static final Key<Boolean> REMOTE_CHECKSUM = vm("remote_checksum", ValueType.bool(), false,

@@ -185,6 +185,18 @@ public interface ValueType<T> {
         };
     }
 
+    /** ssh arguments, split like {@link #arguments()}; refused when they turn host-key checking off. */
+    static ValueType<List<String>> sshOptions() {
+        return text -> {
+            List<String> words = CommandWords.split(text);
+            String refused = dev.mvmm.core.exec.SshOptions.refusal(words);
+            if (refused != null) {
+                throw new IllegalArgumentException(refused);
+            }
+            return new ArrayList<>(words);
+        };
+    }
+
     /** Splits like {@link #command()} but an empty value is an empty list. */
     static ValueType<List<String>> arguments() {
         return text -> new ArrayList<>(CommandWords.split(text));

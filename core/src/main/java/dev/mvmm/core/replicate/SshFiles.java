@@ -4,6 +4,7 @@ import dev.mvmm.core.backup.BackupException;
 import dev.mvmm.core.backup.Remote;
 import dev.mvmm.core.exec.CommandResult;
 import dev.mvmm.core.exec.ExternalCommand;
+import dev.mvmm.core.exec.SshOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class SshFiles implements TargetFiles {
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("--to " + uri + " names no host");
         }
-        List<String> ssh = new ArrayList<>(Remote.SSH_DEFAULTS);
+        List<String> ssh = new ArrayList<>();
         if (uri.getPort() > 0) {
             ssh.addAll(List.of("-p", Integer.toString(uri.getPort())));
         }
@@ -54,6 +55,7 @@ public final class SshFiles implements TargetFiles {
             throw new IllegalArgumentException("--to " + uri + ": the user name may hold letters, digits and . _ - "
                     + "and may not begin with '-'");
         }
+        ssh = SshOptions.merge(ssh);
         String login = (uri.getUserInfo() == null ? "" : uri.getUserInfo() + "@") + uri.getHost();
         return new SshFiles(login, ssh, progress);
     }
@@ -161,7 +163,7 @@ public final class SshFiles implements TargetFiles {
     }
 
     private String shell() {
-        return Remote.rsyncShell(ssh);
+        return SshOptions.rsyncShell(ssh);
     }
 
     private void checked(String what, CommandResult result) {

@@ -136,7 +136,7 @@ public final class RestoreJob {
             throw new BackupException("no remote_path configured for " + vm);
         }
         Path fetched = settings.backupPath().resolve(".fetch-" + chain + "-" + ProcessHandle.current().pid());
-        settings.remote().open().fetchChain(chain, fetched);
+        dev.mvmm.core.backup.RemoteSync.fetch(settings.remote().open(), chain, fetched);
         return fetched;
     }
 

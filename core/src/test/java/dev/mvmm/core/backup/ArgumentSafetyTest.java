@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -115,7 +113,8 @@ class ArgumentSafetyTest {
         Remote remote = Remote.of("backup@nas.example:/srv/mvmm", List.of(), List.of("--numeric-ids"), 100, true);
         Remote local = Remote.of("/mnt/nas", List.of(), List.of(), null, false);
         for (Remote each : List.of(remote, local)) {
-            for (List<String> command : List.of(each.mirrorCommand(Path.of("/srv/b/web"), "web", "web.x", true),
+            for (List<String> command : List.of(each.copyCommand(Path.of("/srv/b/web"), "web", "web.x"),
+                    each.checkCommand(Path.of("/srv/b/web"), ".web.incoming"),
                     each.fetchCommand("web.20261121T135203Z", Path.of("/srv/b/.fetch-web")))) {
                 int end = command.indexOf("--");
                 assertThat(end).as(command.toString()).isEqualTo(command.size() - 3);
@@ -131,28 +130,6 @@ class ArgumentSafetyTest {
             assertThatThrownBy(() -> Remote.of(destination, List.of(), List.of(), null, false))
                     .isInstanceOf(SyncException.class);
         }
-    }
-
-    /** rsync splits -e itself, with its own quoting (a quote doubled inside quotes, no backslash). */
-    @Test
-    void rsync_passes_every_ssh_option_whole_to_ssh() throws Exception {
-        assumeThat(Tools.available("rsync")).as("rsync installed").isTrue();
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path log = dir.resolve("ssh-arguments");
-        Files.writeString(bin.resolve("ssh"), "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > " + log
-                + "\nexit 1\n");
-        assertThat(bin.resolve("ssh").toFile().setExecutable(true)).isTrue();
-        List<String> options = List.of("-o", "ProxyJump=a b", "-i", "/root/k'ey", "-o", "User=\"x\"", "-p", "22");
-        ProcessBuilder rsync = new ProcessBuilder("rsync", "-e", Remote.rsyncShell(options), "--", "/dev/null",
-                "backup@nas.example:/srv/x").redirectErrorStream(true).redirectOutput(dir.resolve("out").toFile());
-        Map<String, String> environment = rsync.environment();
-        environment.put("PATH", bin + ":" + environment.getOrDefault("PATH", "/usr/bin:/bin"));
-
-        Process process = rsync.start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-
-        List<String> received = Files.readAllLines(log, StandardCharsets.UTF_8);
-        assertThat(received.subList(0, options.size())).isEqualTo(options);
     }
 
     private static int run(Path directory, String... command) throws IOException, InterruptedException {

@@ -347,6 +347,16 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void ssh_opts_that_turn_host_key_checking_off() throws IOException {
+            write("web.conf", "ip=10.0.0.1", "ssh_opts=-i /root/key -o StrictHostKeyChecking=no");
+
+            assertThat(errors(vm("web"))).contains(dir.resolve("web.conf") + ":2: 'ssh_opts': "
+                    + "'StrictHostKeyChecking=no' turns host-key checking off, which mvmm never does: leave it out "
+                    + "(mvmm uses StrictHostKeyChecking=accept-new) or write yes, and put the host's key in "
+                    + "known_hosts");
+        }
+
+        @Test
         void empty_notify_command() throws IOException {
             write("web.conf", "ip=10.0.0.1", "notify_command=");
 
