@@ -89,7 +89,7 @@ public final class BackupCommand implements Callable<Integer> {
             }
             BackupServices services = new BackupServices(context.hypervisor(),
                     new Tools(context.hypervisor().uri(), Terminal.meter()), context.locks(), new BackupRepository(context.store()),
-                    context.notifier(), context.clock(), context.sleeper());
+                    context.notifier(), context.clock(), context.sleeper(), context.health());
             List<VmBackup> outcomes = new ArrayList<>(new Backups(services).run(targets, full, dryRun, syncOnly));
             outcomes.addAll(refused);
             print(outcomes, spec.commandLine().getOut());

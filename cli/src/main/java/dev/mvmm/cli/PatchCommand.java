@@ -8,6 +8,7 @@ import dev.mvmm.core.backup.BackupException;
 import dev.mvmm.core.backup.BackupSettings;
 import dev.mvmm.core.backup.Tools;
 import dev.mvmm.core.config.Configuration;
+import dev.mvmm.core.config.Keys;
 import dev.mvmm.core.config.Settings;
 import dev.mvmm.core.config.VmConfig;
 import dev.mvmm.core.health.HealthSettings;
@@ -60,7 +61,8 @@ public final class PatchCommand implements Callable<Integer> {
     boolean check;
 
     @Option(names = "--restart", description = "Power-cycle a running VM that still runs without the capability "
-            + "(graceful shutdown, hard stop after wait_time, start), unless the loop guard forbids it.")
+            + "(graceful shutdown, hard stop after wait_time, start), unless the loop guard forbids it. "
+            + "restart_if_required=true in the VM's configuration does the same.")
     boolean restart;
 
     @Option(names = "--force", description = "Declare the capability even where this host does not need it (for a "
@@ -93,7 +95,9 @@ public final class PatchCommand implements Callable<Integer> {
                     continue;
                 }
                 try {
-                    Patch.Finding finding = patch.run(vm, new Patch.Options(check, force, restart),
+                    // restart_if_required=true allows the power cycle a change needs, as --restart does.
+                    boolean cycle = restart || !check && settings.get(Keys.RESTART_IF_REQUIRED);
+                    Patch.Finding finding = patch.run(vm, new Patch.Options(check, force, cycle),
                             HealthSettings.from(settings), BackupSettings.from(settings).waitTime());
                     out.printf("%-20s %s%n", vm, label(finding));
                     finding.notes().forEach(note -> out.println("  " + note));

@@ -163,6 +163,9 @@ public final class Backups {
             return skipped(vm, status.state().label() + ": backed up when running or shut off");
         }
         String xml = services.hypervisor().definition(vm);
+        if (!dryRun) {
+            xml = CapabilityRestart.ensure(services, vm, settings, status.isRunning(), xml);
+        }
         DomainDisks domain = DomainDisks.parse(xml);
         List<DomainDisks.Disk> disks = domain.disks().stream().filter(DomainDisks.Disk::fileBacked).toList();
         if (disks.isEmpty()) {
@@ -172,10 +175,12 @@ public final class Backups {
         for (DomainDisks.Disk disk : disks) {
             images.put(disk.target(), services.tools().imageInfo(disk.file()));
         }
-        long[] versions = services.hypervisor().versions();
-        String unsupported = IncrementalSupport.problem(versions[0], versions[1], vm, xml);
-        if (unsupported != null) {
-            throw new BackupException(unsupported);
+        if (dryRun) {
+            long[] versions = services.hypervisor().versions();
+            String unsupported = IncrementalSupport.problem(versions[0], versions[1], vm, xml);
+            if (unsupported != null) {
+                throw new BackupException(unsupported);
+            }
         }
         boolean incremental = images.values().stream().allMatch(Tools.ImageInfo::holdsBitmaps);
         Path chainDir = settings.backupPath().resolve(vm);
@@ -187,7 +192,7 @@ public final class Backups {
                     ? ChainPlan.Previous.DELETE : ChainPlan.Previous.NONE, false,
                     "disks without persistent bitmaps (raw or qcow2 v2): a full copy every time");
         } else {
-            plan = ChainCheck.decide(findings(vm, folder, domain, disks, images, running), full,
+            plan = ChainCheck.decide(ChainFindings.gather(services.tools(), vm, folder, domain, disks, images, running), full,
                     settings.maxBackupsPerChain());
         }
         String level = !incremental ? "copy" : plan instanceof ChainPlan.NewChain ? "full" : "inc";
@@ -215,35 +220,6 @@ public final class Backups {
         return outcome;
     }
 
-    private ChainCheck.Findings findings(String vm, ChainFolder folder, DomainDisks domain,
-            List<DomainDisks.Disk> disks, Map<String, Tools.ImageInfo> images, boolean running) {
-        List<String> libvirt = services.tools().checkpoints(vm);
-        Map<String, List<String>> bitmaps = null;
-        if (!running) {
-            bitmaps = new LinkedHashMap<>();
-            for (DomainDisks.Disk disk : disks) {
-                bitmaps.put(disk.target(), images.get(disk.target()).bitmaps());
-            }
-        }
-        String chainUuid = null;
-        List<String> chainDisks = null;
-        if (folder.exists()) {
-            Path config = folder.latestConfig();
-            if (config != null) {
-                try {
-                    DomainDisks saved = DomainDisks.parse(Files.readString(config));
-                    chainUuid = saved.uuid();
-                    chainDisks = saved.disks().stream().filter(DomainDisks.Disk::fileBacked)
-                            .map(DomainDisks.Disk::target).toList();
-                } catch (IOException | IllegalArgumentException e) {
-                    Logger.tag(vm).warn("cannot read {}: {}", config, e.getMessage());
-                }
-            }
-        }
-        return new ChainCheck.Findings(folder, libvirt, bitmaps, domain.uuid(), chainUuid,
-                disks.stream().map(DomainDisks.Disk::target).toList(), chainDisks);
-    }
-
     /** Carries out the plan's repair, archive or delete; returns the chain id to record under. */
     private String prepare(String vm, BackupSettings settings, ChainPlan plan, ChainFolder folder,
             List<DomainDisks.Disk> disks, Map<String, Tools.ImageInfo> images, boolean running) {
@@ -258,6 +234,14 @@ public final class Backups {
         ChainPlan.NewChain fresh = (ChainPlan.NewChain) plan;
         String previous = services.records().currentChain(vm);
         if (fresh.previous() == ChainPlan.Previous.ARCHIVE) {
+            if (fresh.cutOff() != null) {
+                // --full over a cut-off incremental: the archive keeps the chain as a repair would, restorable.
+                repair(vm, fresh.cutOff(), folder, disks, images, running);
+            }
+            if (previous == null) {
+                // A chain no run recorded (an older mvmm, a new state database): adopt it, so its archive counts.
+                previous = currentChain(vm, folder);
+            }
             Path archived = Archives.archive(folder.directory(), now);
             Logger.tag(vm).info("archived the chain as {} ({})", archived.getFileName(), fresh.reason());
             if (previous != null) {
@@ -274,7 +258,7 @@ public final class Backups {
             Logger.tag(vm).warn("deleting {}: it holds nothing restorable ({})", folder.directory(), fresh.reason());
             Archives.delete(folder.directory());
         }
-        cleanCheckpoints(vm, disks, images, running);
+        StaleCheckpoints.clean(services.tools(), vm, disks, running);
         return null;
     }
 
@@ -320,39 +304,6 @@ public final class Backups {
             }
         }
         Logger.tag(vm).info("repaired the chain: dropped the cut-off checkpoint {}", checkpoint);
-    }
-
-    /** Stale checkpoints and bitmaps make a new full backup fail: remove mvmm's and virtnbdbackup's. */
-    private void cleanCheckpoints(String vm, List<DomainDisks.Disk> disks, Map<String, Tools.ImageInfo> images,
-            boolean running) {
-        List<String> stale = services.tools().checkpoints(vm);
-        for (int i = stale.size() - 1; i >= 0; i--) {
-            if (!stale.get(i).startsWith("virtnbdbackup.")) {
-                continue;
-            }
-            try {
-                if (running) {
-                    services.tools().deleteCheckpoint(vm, stale.get(i));
-                } else {
-                    services.tools().deleteCheckpointMetadata(vm, stale.get(i));
-                }
-            } catch (BackupException e) {
-                // A checkpoint whose bitmap is already gone can only be forgotten.
-                services.tools().deleteCheckpointMetadata(vm, stale.get(i));
-            }
-        }
-        if (!running) {
-            for (DomainDisks.Disk disk : disks) {
-                for (String bitmap : services.tools().imageInfo(disk.file()).bitmaps()) {
-                    if (bitmap.startsWith("virtnbdbackup.")) {
-                        services.tools().removeBitmap(disk.file(), bitmap);
-                    }
-                }
-            }
-        }
-        if (!stale.isEmpty()) {
-            Logger.tag(vm).info("removed stale checkpoints {}", stale);
-        }
     }
 
     private boolean warnedOpen;

@@ -24,9 +24,22 @@ public final class ChainCheck {
      * @param disks              the VM's current disk targets
      * @param chainDisks         the disk targets recorded with the chain's newest checkpoint
      *                           ({@code null} when unknown)
+     * @param files              per disk target, its image file now
+     * @param chainFiles         per disk target, its image file when the chain's newest checkpoint was
+     *                           taken ({@code null} when unknown)
+     * @param unusable           per disk target, the chain's bitmaps that exist but cannot be trusted
+     *                           (left "in use" by a QEMU that never closed the image, disabled, or
+     *                           reported broken by libvirt)
      */
     public record Findings(ChainFolder folder, List<String> libvirtCheckpoints, Map<String, List<String>> bitmaps,
-            String uuid, String chainUuid, List<String> disks, List<String> chainDisks) {
+            String uuid, String chainUuid, List<String> disks, List<String> chainDisks, Map<String, String> files,
+            Map<String, String> chainFiles, Map<String, List<String>> unusable) {
+
+        /** Findings without image paths or bitmap health: nothing moved, every bitmap sound. */
+        public Findings(ChainFolder folder, List<String> libvirtCheckpoints, Map<String, List<String>> bitmaps,
+                String uuid, String chainUuid, List<String> disks, List<String> chainDisks) {
+            this(folder, libvirtCheckpoints, bitmaps, uuid, chainUuid, disks, chainDisks, Map.of(), null, Map.of());
+        }
     }
 
     public static ChainPlan decide(Findings found, boolean fullRequested, Integer maxBackupsPerChain) {
@@ -45,11 +58,21 @@ public final class ChainCheck {
             return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, true, "the VM was redefined (new UUID)");
         }
         if (found.chainDisks() != null && !found.chainDisks().equals(found.disks())) {
-            return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, false, "its disks changed (" + found.chainDisks()
+            return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, true, "its disks changed (" + found.chainDisks()
                     + " then, " + found.disks() + " now)");
         }
+        String moved = moved(found);
+        if (moved != null) {
+            return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, true, moved);
+        }
         if (!folder.partialFiles().isEmpty()) {
-            return repairOrArchive(found, chain);
+            ChainPlan plan = repairOrArchive(found, chain);
+            if (fullRequested && plan instanceof ChainPlan.Repair) {
+                ChainPlan.Repair repair = (ChainPlan.Repair) plan;
+                return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, false, "a full backup was asked for ("
+                        + repair.reason() + " first)", repair.checkpoint());
+            }
+            return plan;
         }
         String mismatch = mismatch(found, chain);
         if (mismatch != null) {
@@ -79,7 +102,8 @@ public final class ChainCheck {
         }
         Findings rest = new Findings(found.folder(), without(found.libvirtCheckpoints(), last),
                 found.bitmaps() == null ? null : withoutEach(found.bitmaps(), last), found.uuid(), found.chainUuid(),
-                found.disks(), found.chainDisks());
+                found.disks(), found.chainDisks(), found.files(), found.chainFiles(),
+                withoutEach(found.unusable(), last));
         String mismatch = mismatch(rest, before);
         if (mismatch != null) {
             return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, true, "a backup was cut off and " + mismatch);
@@ -112,7 +136,41 @@ public final class ChainCheck {
                 }
             }
         }
+        for (Map.Entry<String, List<String>> disk : found.unusable().entrySet()) {
+            List<String> bad = chain.stream().filter(disk.getValue()::contains).toList();
+            if (!bad.isEmpty()) {
+                return "disk " + disk.getKey() + " has inconsistent bitmaps " + bad + " (QEMU stopped without saving "
+                        + "them: killed, or the host crashed); an incremental from them would miss changes";
+            }
+        }
         return null;
+    }
+
+    /**
+     * Why the disks are not the images the chain was taken from (moved, or the VM redefined with other
+     * paths), or null. Their bitmaps may have moved with them, but nothing proves the image at the new
+     * path continues the chain's data, and a restore of the chain names the old paths.
+     */
+    private static String moved(Findings found) {
+        if (found.chainFiles() == null) {
+            return null;
+        }
+        for (Map.Entry<String, String> disk : found.files().entrySet()) {
+            String then = found.chainFiles().get(disk.getKey());
+            if (then != null && disk.getValue() != null && !normal(then).equals(normal(disk.getValue()))) {
+                return "disk " + disk.getKey() + " is another image file now (" + then + " then, " + disk.getValue()
+                        + " now): moved or redefined";
+            }
+        }
+        return null;
+    }
+
+    private static String normal(String file) {
+        try {
+            return java.nio.file.Path.of(file).normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            return file;
+        }
     }
 
     private static List<String> without(List<String> list, String item) {

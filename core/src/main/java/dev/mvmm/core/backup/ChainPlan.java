@@ -22,9 +22,14 @@ public sealed interface ChainPlan permits ChainPlan.Extend, ChainPlan.Repair, Ch
     /**
      * Start a new chain with a full backup. The current one is archived when it holds anything
      * restorable, deleted (and logged) when it holds nothing, and stale checkpoints and bitmaps
-     * are cleaned first so the full backup cannot trip over them.
+     * are cleaned first so the full backup cannot trip over them. {@code cutOff}: a cut-off
+     * incremental's checkpoint to drop (as {@link Repair} does) before archiving, or null.
      */
-    record NewChain(Previous previous, boolean broken, String reason) implements ChainPlan {
+    record NewChain(Previous previous, boolean broken, String reason, String cutOff) implements ChainPlan {
+
+        public NewChain(Previous previous, boolean broken, String reason) {
+            this(previous, broken, reason, null);
+        }
     }
 
     /** What happens to the chain a new one replaces. */

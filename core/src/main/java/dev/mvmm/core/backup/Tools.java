@@ -35,8 +35,19 @@ public class Tools {
         this.progress = progress;
     }
 
-    /** Image facts from {@code qemu-img info}. */
-    public record ImageInfo(String format, String compat, List<String> bitmaps, long virtualSize, long actualSize) {
+    /**
+     * Image facts from {@code qemu-img info}.
+     *
+     * @param inUse    bitmaps flagged {@code in-use}: QEMU has the image open, or a QEMU that had it open
+     *                 never closed it (killed, host crash), and then their content is lost
+     * @param disabled bitmaps without the {@code auto} flag: they do not record writes
+     */
+    public record ImageInfo(String format, String compat, List<String> bitmaps, long virtualSize, long actualSize,
+            List<String> inUse, List<String> disabled) {
+
+        public ImageInfo(String format, String compat, List<String> bitmaps, long virtualSize, long actualSize) {
+            this(format, compat, bitmaps, virtualSize, actualSize, List.of(), List.of());
+        }
 
         /** qcow2 v3 ({@code compat=1.1}) can hold persistent bitmaps; v2 cannot. */
         public boolean holdsBitmaps() {
@@ -97,15 +108,113 @@ public class Tools {
             throw new BackupException("cannot read disk image " + file + ": " + result.summary());
         }
         try {
-            JsonNode info = new ObjectMapper().readTree(result.stdout());
-            JsonNode data = info.path("format-specific").path("data");
-            List<String> bitmaps = new ArrayList<>();
-            data.path("bitmaps").forEach(bitmap -> bitmaps.add(bitmap.path("name").asText()));
-            return new ImageInfo(info.path("format").asText(), data.path("compat").asText(null), bitmaps,
-                    info.path("virtual-size").asLong(), info.path("actual-size").asLong());
+            return parseImageInfo(result.stdout());
         } catch (java.io.IOException e) {
             throw new BackupException("cannot parse qemu-img's answer for " + file + ": " + e.getMessage());
         }
+    }
+
+    /** {@code qemu-img info --output=json}, read. */
+    static ImageInfo parseImageInfo(String json) throws java.io.IOException {
+        JsonNode info = new ObjectMapper().readTree(json);
+        JsonNode data = info.path("format-specific").path("data");
+        List<String> bitmaps = new ArrayList<>();
+        List<String> inUse = new ArrayList<>();
+        List<String> disabled = new ArrayList<>();
+        for (JsonNode bitmap : data.path("bitmaps")) {
+            String name = bitmap.path("name").asText();
+            bitmaps.add(name);
+            List<String> flags = new ArrayList<>();
+            bitmap.path("flags").forEach(flag -> flags.add(flag.asText()));
+            if (flags.contains("in-use")) {
+                inUse.add(name);
+            }
+            if (!flags.contains("auto")) {
+                disabled.add(name);
+            }
+        }
+        return new ImageInfo(info.path("format").asText(), data.path("compat").asText(null), bitmaps,
+                info.path("virtual-size").asLong(), info.path("actual-size").asLong(), inUse, disabled);
+    }
+
+    /**
+     * The disks of a running VM whose bitmap for this checkpoint QEMU has lost or holds as
+     * inconsistent: libvirt reports no size for them ({@code checkpoint-dumpxml --size}). Empty when
+     * libvirt cannot say.
+     */
+    public List<String> brokenBitmaps(String vm, String checkpoint) {
+        CommandResult result = run(SHORT, checkpointSizesCommand(uri, vm, checkpoint));
+        if (!result.succeeded()) {
+            org.tinylog.Logger.tag(vm).debug("cannot read the sizes of checkpoint {}: {}", checkpoint,
+                    result.summary());
+            return List.of();
+        }
+        return unsizedDisks(result.stdout());
+    }
+
+    /** The disks of a checkpoint definition whose bitmap has no size attribute. */
+    static List<String> unsizedDisks(String checkpointXml) {
+        List<String> disks = new ArrayList<>();
+        try {
+            javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            factory.setFeature(javax.xml.XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            org.w3c.dom.Element root = factory.newDocumentBuilder().parse(new org.xml.sax.InputSource(
+                    new java.io.StringReader(checkpointXml))).getDocumentElement();
+            for (org.w3c.dom.Node section = root.getFirstChild(); section != null; section = section.getNextSibling()) {
+                if (!"disks".equals(section.getNodeName())) {
+                    continue;
+                }
+                for (org.w3c.dom.Node node = section.getFirstChild(); node != null; node = node.getNextSibling()) {
+                    if (node instanceof org.w3c.dom.Element disk && "bitmap".equals(disk.getAttribute("checkpoint"))
+                            && !disk.hasAttribute("size")) {
+                        disks.add(disk.getAttribute("name"));
+                    }
+                }
+            }
+        } catch (Exception e) {
+            throw new BackupException("cannot read libvirt's checkpoint definition: " + e.getMessage());
+        }
+        return disks;
+    }
+
+    /**
+     * Removes a bitmap from a disk of a running VM that libvirt has no checkpoint for (its metadata was
+     * lost): qemu-img cannot touch an image in use, so the checkpoint is redefined from nothing but the
+     * bitmap's name and deleted again, and libvirt has QEMU remove the bitmap. No restart is needed.
+     */
+    public void forgetBitmap(String vm, String disk, String bitmap) {
+        java.nio.file.Path file = null;
+        try {
+            file = java.nio.file.Files.createTempFile("mvmm-checkpoint", ".xml");
+            // libvirt refuses a redefinition without a creation time.
+            java.nio.file.Files.writeString(file, "<domaincheckpoint><name>" + xmlText(bitmap) + "</name><creationTime>"
+                    + java.time.Instant.now().getEpochSecond() + "</creationTime><disks>"
+                    + "<disk name='" + xmlText(disk) + "' checkpoint='bitmap' bitmap='" + xmlText(bitmap) + "'/>"
+                    + "</disks></domaincheckpoint>");
+            CommandResult result = run(SHORT, redefineCheckpointCommand(uri, vm, file));
+            if (!result.succeeded()) {
+                throw new BackupException("cannot remove the stale bitmap " + bitmap + " from disk " + disk
+                        + " of VM " + vm + ": " + result.summary());
+            }
+            try {
+                deleteCheckpoint(vm, bitmap);
+            } catch (BackupException e) {
+                // QEMU had no such bitmap after all (the header was older than QEMU's view): forget the name.
+                deleteCheckpointMetadata(vm, bitmap);
+            }
+        } catch (java.io.IOException e) {
+            throw new BackupException("cannot remove the stale bitmap " + bitmap + " of VM " + vm + ": "
+                    + e.getMessage());
+        } finally {
+            if (file != null) {
+                file.toFile().delete();
+            }
+        }
+    }
+
+    private static String xmlText(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace("'", "&apos;").replace("\"", "&quot;");
     }
 
     public void removeBitmap(String file, String bitmap) {
@@ -181,6 +290,16 @@ public class Tools {
             command.add("--metadata");
         }
         return command;
+    }
+
+    static List<String> checkpointSizesCommand(String uri, String vm, String checkpoint) {
+        return List.of("virsh", "--connect=" + uri, "checkpoint-dumpxml", "--domain=" + vm,
+                "--checkpointname=" + checkpoint, "--size");
+    }
+
+    static List<String> redefineCheckpointCommand(String uri, String vm, java.nio.file.Path file) {
+        return List.of("virsh", "--connect=" + uri, "checkpoint-create", "--domain=" + vm, "--xmlfile=" + file,
+                "--redefine");
     }
 
     static List<String> imageInfoCommand(String file) {

@@ -104,7 +104,8 @@ public final class Keys {
             "wait for a graceful shutdown before a restore, patch or replicate stops the VM hard "
                     + "(default: wait_interval)");
     public static final Key<Boolean> RESTART_IF_REQUIRED = vm("restart_if_required", ValueType.bool(), false,
-            "allow mvmm to power-cycle the VM when a change needs it (backups never do)");
+            "let backup and patch power-cycle a running VM when only that makes incremental backups possible "
+                    + "(an older libvirt/QEMU, capability declared but not live)");
 
     static {
         ALIASES.put("boot_time", RECOVERY_TIME.name());

@@ -121,6 +121,98 @@ class BackupsTest {
         assertThat(eventTypes()).containsExactly("backup-failure");
     }
 
+    private static final String PATCHED = XML.replace("<domain type='kvm'>", "<domain type='kvm' "
+            + "xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>").replace("</domain>",
+            "<qemu:capabilities><qemu:add capability='incremental-backup'/></qemu:capabilities></domain>");
+
+    private VmBackup backupRestartingIfRequired(boolean restartIfRequired) {
+        BackupSettings settings = new BackupSettings(dir.resolve("backups"), null, new Retention.Policy(null, null,
+                null, null, null), null, List.of(), false, false, false, null, Duration.ofSeconds(30),
+                restartIfRequired, new dev.mvmm.core.health.HealthSettings(null, List.of(), List.of(),
+                        Duration.ofSeconds(3), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofMinutes(5),
+                        "reboot", 1, Duration.ofHours(24), null));
+        BackupServices services = new BackupServices(hypervisor, tools, new VmLocks(dir.resolve("locks"), clock),
+                records, events::add, clock, clock, new dev.mvmm.core.store.HealthRepository(store));
+        VmBackup outcome = new Backups(services).run(List.of(new Backups.Target(VM, settings)), false, false).get(0);
+        clock.advance(Duration.ofHours(1));
+        return outcome;
+    }
+
+    @Test
+    void a_vm_patched_but_not_restarted_on_an_old_libvirt_is_only_told_without_restart_if_required() {
+        hypervisor.versions(6_000_000, 5_000_000).definedInactive(VM, PATCHED);
+
+        VmBackup outcome = backupRestartingIfRequired(false);
+
+        assertThat(outcome.result()).isEqualTo(VmBackup.Result.FAILED);
+        assertThat(outcome.detail()).contains("it needs a power cycle").contains("restart_if_required=true")
+                .contains("mvmm patch --restart " + VM);
+        assertThat(hypervisor.calls()).noneMatch(call -> call.startsWith("shutdown") || call.startsWith("start"));
+    }
+
+    @Test
+    void restart_if_required_power_cycles_a_patched_vm_once_and_backs_it_up_within_the_loop_guard() {
+        hypervisor.versions(6_000_000, 5_000_000).definedInactive(VM, PATCHED).guestsObeyShutdown();
+
+        VmBackup first = backupRestartingIfRequired(true);
+
+        assertThat(first.result()).as(first.detail()).isEqualTo(VmBackup.Result.OK);
+        assertThat(first.level()).isEqualTo("full");
+        assertThat(hypervisor.calls()).containsSubsequence("shutdown " + VM, "start " + VM);
+        assertThat(new dev.mvmm.core.store.HealthRepository(store).countActions(VM, clock.instant().minus(
+                Duration.ofDays(1)), dev.mvmm.core.health.LoopGuard.GUARDED)).isEqualTo(1);
+
+        int before = hypervisor.calls().size();
+        VmBackup second = backupRestartingIfRequired(true);
+
+        assertThat(second.result()).isEqualTo(VmBackup.Result.OK);
+        assertThat(second.level()).isEqualTo("inc");
+        assertThat(hypervisor.calls().subList(before, hypervisor.calls().size()))
+                .as("runs with the capability now: no second power cycle")
+                .noneMatch(call -> call.startsWith("shutdown"));
+    }
+
+    @Test
+    void restart_if_required_does_not_power_cycle_past_the_loop_guard() {
+        hypervisor.versions(6_000_000, 5_000_000).definedInactive(VM, PATCHED);
+        new dev.mvmm.core.store.HealthRepository(store).recordAction(VM, clock.instant(), "reboot", "done", "check");
+
+        VmBackup outcome = backupRestartingIfRequired(true);
+
+        assertThat(outcome.result()).isEqualTo(VmBackup.Result.FAILED);
+        assertThat(outcome.detail()).contains("not now").contains("max_reboots=1");
+        assertThat(hypervisor.calls()).noneMatch(call -> call.startsWith("shutdown"));
+    }
+
+    @Test
+    void an_unpatched_vm_on_an_old_libvirt_is_never_restarted_it_needs_mvmm_patch() {
+        hypervisor.versions(6_000_000, 5_000_000);
+
+        VmBackup outcome = backupRestartingIfRequired(true);
+
+        assertThat(outcome.result()).isEqualTo(VmBackup.Result.FAILED);
+        assertThat(outcome.detail()).contains("mvmm patch");
+        assertThat(hypervisor.calls()).noneMatch(call -> call.startsWith("shutdown"));
+    }
+
+    @Test
+    void a_chain_no_run_recorded_is_adopted_when_full_archives_it_so_stats_count_the_archive() throws IOException {
+        assertThat(backup(null, false, false).result()).isEqualTo(VmBackup.Result.OK);
+        // A new state database: the chain on disk is unknown to it.
+        store.close();
+        for (String file : List.of("mvmm.db", "mvmm.db-wal", "mvmm.db-shm")) {
+            Files.deleteIfExists(dir.resolve("state").resolve(file));
+        }
+        store = StateStore.open(dir.resolve("state/mvmm.db"));
+        records = new BackupRepository(store);
+
+        VmBackup full = backup(null, true, false);
+
+        assertThat(full.result()).isEqualTo(VmBackup.Result.OK);
+        assertThat(stats().archivedChains()).isEqualTo(1);
+        assertThat(eventTypes()).as("an archive asked for with --full is routine").isEmpty();
+    }
+
     @Test
     void too_little_space_is_recorded_under_the_level_it_would_have_taken() {
         tools.actualSize = 1L << 60;
@@ -259,6 +351,11 @@ class BackupsTest {
 
         @Override
         public void removeBitmap(String file, String bitmap) {
+        }
+
+        @Override
+        public List<String> brokenBitmaps(String vm, String checkpoint) {
+            return List.of();
         }
 
         @Override

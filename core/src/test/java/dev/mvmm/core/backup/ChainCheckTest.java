@@ -139,12 +139,77 @@ class ChainCheckTest {
     }
 
     @Test
-    void an_added_disk_archives_the_chain() {
+    void an_added_disk_archives_the_chain_as_one_it_cannot_continue_and_says_so() {
         ChainCheck.Findings added = new ChainCheck.Findings(folder(TWO, List.of(), DATA), TWO, null, "u1", "u1",
                 List.of("vda", "vdb"), List.of("vda"));
 
+        // Not asked for by the operator: notified as chain-archived, like every other archive of a broken chain.
         assertThat(ChainCheck.decide(added, false, null)).isInstanceOfSatisfying(ChainPlan.NewChain.class,
-                fresh -> assertThat(fresh.broken()).isFalse());
+                fresh -> assertThat(fresh.broken()).isTrue());
+    }
+
+    private static ChainCheck.Findings withDisks(Map<String, String> files, Map<String, String> chainFiles,
+            Map<String, List<String>> bitmaps, Map<String, List<String>> unusable) {
+        return new ChainCheck.Findings(folder(TWO, List.of(), DATA), TWO, bitmaps, "u1", "u1", List.of("vda"),
+                List.of("vda"), files, chainFiles, unusable);
+    }
+
+    @Test
+    void a_disk_now_at_another_path_archives_the_chain_running_or_shut_off() {
+        for (Map<String, List<String>> bitmaps : java.util.Arrays.<Map<String, List<String>>>asList(null,
+                Map.of("vda", TWO))) {
+            ChainPlan plan = ChainCheck.decide(withDisks(Map.of("vda", "/new/web.qcow2"),
+                    Map.of("vda", "/images/web.qcow2"), bitmaps, Map.of()), false, null);
+
+            assertThat(plan).isInstanceOfSatisfying(ChainPlan.NewChain.class, fresh -> {
+                assertThat(fresh.previous()).isEqualTo(ChainPlan.Previous.ARCHIVE);
+                assertThat(fresh.broken()).isTrue();
+                assertThat(fresh.reason()).isEqualTo("disk vda is another image file now (/images/web.qcow2 then, "
+                        + "/new/web.qcow2 now): moved or redefined");
+            });
+        }
+    }
+
+    @Test
+    void the_same_path_written_differently_is_not_a_move() {
+        ChainPlan plan = ChainCheck.decide(withDisks(Map.of("vda", "/images/./web.qcow2"),
+                Map.of("vda", "/images/web.qcow2"), null, Map.of()), false, null);
+
+        assertThat(plan).isInstanceOf(ChainPlan.Extend.class);
+    }
+
+    @Test
+    void inconsistent_bitmaps_archive_the_chain_and_name_the_disk_and_bitmaps() {
+        ChainPlan plan = ChainCheck.decide(withDisks(Map.of("vda", "/i/web.qcow2"), Map.of("vda", "/i/web.qcow2"),
+                Map.of("vda", TWO), Map.of("vda", TWO)), false, null);
+
+        assertThat(plan).isInstanceOfSatisfying(ChainPlan.NewChain.class, fresh -> {
+            assertThat(fresh.previous()).isEqualTo(ChainPlan.Previous.ARCHIVE);
+            assertThat(fresh.broken()).isTrue();
+            assertThat(fresh.reason()).startsWith("disk vda has inconsistent bitmaps " + TWO);
+        });
+    }
+
+    @Test
+    void an_inconsistent_bitmap_of_a_foreign_name_does_not_matter() {
+        ChainPlan plan = ChainCheck.decide(withDisks(Map.of("vda", "/i/web.qcow2"), Map.of("vda", "/i/web.qcow2"),
+                null, Map.of("vda", List.of("someone-elses"))), false, null);
+
+        assertThat(plan).isInstanceOf(ChainPlan.Extend.class);
+    }
+
+    @Test
+    void full_over_a_repairable_cut_off_incremental_repairs_it_and_archives_the_chain() {
+        List<String> three = List.of("virtnbdbackup.0", "virtnbdbackup.1", "virtnbdbackup.2");
+        ChainCheck.Findings found = new ChainCheck.Findings(folder(three, List.of("vda.inc.virtnbdbackup.2.data"
+                + ".partial"), DATA), three, null, "u1", "u1", List.of("vda"), List.of("vda"));
+
+        assertThat(ChainCheck.decide(found, false, null)).isInstanceOf(ChainPlan.Repair.class);
+        assertThat(ChainCheck.decide(found, true, null)).isInstanceOfSatisfying(ChainPlan.NewChain.class, fresh -> {
+            assertThat(fresh.previous()).isEqualTo(ChainPlan.Previous.ARCHIVE);
+            assertThat(fresh.broken()).isFalse();
+            assertThat(fresh.cutOff()).isEqualTo("virtnbdbackup.2");
+        });
     }
 
     @Test

@@ -478,6 +478,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void ram_limit_of_vm_babysitter_warns_naming_file_line_and_why_and_the_vm_stays_valid() throws IOException {
+        write("web.conf", "ip=10.0.0.1", "portsall=22", "ram_limit=2G");
+
+        VmConfig vm = vm("web");
+
+        assertThat(vm.isValid()).isTrue();
+        assertThat(vm.problems()).singleElement().satisfies(warning -> {
+            assertThat(warning.isError()).isFalse();
+            assertThat(warning).hasToString(dir.resolve("web.conf") + ":3: 'ram_limit': is not needed: mvmm starts "
+                    + "a shut-off VM paused for its backup, so the guest's memory is never touched; remove the line");
+        });
+    }
+
+    @Test
     void a_repeated_key_warns_and_the_last_wins() throws IOException {
         write("web.conf", "ip=10.0.0.1", "portsall=80", "portsall=443");
 

@@ -27,6 +27,7 @@ public final class FakeHypervisor implements Hypervisor {
     private Runnable beforeConfirm = () -> { };
     private final java.util.Map<String, Integer> statusFailures = new java.util.HashMap<>();
     private final Map<String, String> definitions = new LinkedHashMap<>();
+    private final Map<String, String> inactiveDefinitions = new LinkedHashMap<>();
     private long[] versions = {0, 0};
     private final java.util.concurrent.atomic.AtomicInteger statusReads = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -160,6 +161,10 @@ public final class FakeHypervisor implements Hypervisor {
             throw new HypervisorException("cannot start VM " + vm + ": no memory", null);
         }
         vms.put(vm, new VmStatus(vm, PowerState.RUNNING, Integer.toString(nextId++), true));
+        if (inactiveDefinitions.containsKey(vm)) {
+            // A start runs the persistent definition: the running one is that from now on.
+            definitions.put(vm, inactiveDefinitions.get(vm));
+        }
     }
 
     @Override
@@ -171,6 +176,17 @@ public final class FakeHypervisor implements Hypervisor {
     public synchronized FakeHypervisor defined(String name, String xml) {
         definitions.put(name, xml);
         return this;
+    }
+
+    /** A persistent definition other than the running one (a change waiting for the next start). */
+    public synchronized FakeHypervisor definedInactive(String name, String xml) {
+        inactiveDefinitions.put(name, xml);
+        return this;
+    }
+
+    @Override
+    public synchronized String inactiveDefinition(String vm) {
+        return inactiveDefinitions.containsKey(vm) ? inactiveDefinitions.get(vm) : definition(vm);
     }
 
     /** The libvirt and hypervisor versions reported (default 0, 0: unknown). */
