@@ -88,8 +88,9 @@ public final class BackupCommand implements Callable<Integer> {
                 targets.add(new Backups.Target(vm, BackupSettings.from(settings)));
             }
             BackupServices services = new BackupServices(context.hypervisor(),
-                    new Tools(context.hypervisor().uri(), Terminal.meter()), context.locks(), new BackupRepository(context.store()),
-                    context.notifier(), context.clock(), context.sleeper(), context.health());
+                    new Tools(context.hypervisor().uri(), Terminal.meter()), context.locks(), context.powerMarkers(),
+                    new BackupRepository(context.store()), context.notifier(), context.clock(), context.sleeper(),
+                    context.health());
             List<VmBackup> outcomes = new ArrayList<>(new Backups(services).run(targets, full, dryRun, syncOnly));
             outcomes.addAll(refused);
             print(outcomes, spec.commandLine().getOut());

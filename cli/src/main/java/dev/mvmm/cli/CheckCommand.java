@@ -32,7 +32,10 @@ import picocli.CommandLine.Spec;
         description = {"Check the configured VMs once: probe their ports, record the result, and take each VM's "
                 + "action (reboot, reset or none) once a failure has lasted fail_threshold.",
             "VMs not running on this host, stopped or paused on purpose, in maintenance, in their recovery time "
-                + "or locked by another mvmm operation are left alone."},
+                + "or locked by another mvmm operation are left alone.",
+            "A VM that another mvmm operation (backup, restore --in-place, replicate --shutdown-source, patch "
+                + "--restart) stopped or started paused and was cut off before putting back (its power marker "
+                + "says so) is started, or shut off again, once that operation no longer holds its lock."},
         mixinStandardHelpOptions = true,
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
@@ -109,7 +112,7 @@ public final class CheckCommand implements Callable<Integer> {
     static HealthServices services(Context context, Prober prober) {
         context.configuration();
         return new HealthServices(context.hypervisor(), context.health(), context.maintenance(), context.locks(),
-                prober, context.notifier(), context.clock(), context.sleeper());
+                context.powerMarkers(), prober, context.notifier(), context.clock(), context.sleeper());
     }
 
     static ExitStatus exitStatus(CheckReport report) {

@@ -86,7 +86,7 @@ public final class PatchCommand implements Callable<Integer> {
         try (Context context = Context.of(root.options()).waitingFor(waiting.patience())) {
             Configuration configuration = context.configuration();
             Patch patch = new Patch(context.hypervisor(), new Tools(context.hypervisor().uri()), context.health(),
-                    context.clock(), context.sleeper());
+                    context.powerMarkers(), context.clock(), context.sleeper());
             for (String vm : vms) {
                 Settings settings = configuration.vm(vm).map(VmConfig::settings).orElse(configuration.global());
                 Optional<VmLock> lock = check ? Optional.empty() : context.lockOrExplain(vm, "patch", "patch", err);

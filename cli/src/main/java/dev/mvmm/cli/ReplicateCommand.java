@@ -131,8 +131,8 @@ public final class ReplicateCommand implements Callable<Integer> {
                         java.io.OutputStream meter = Terminal.meter();
                         TargetFiles files = target == null || target.getHost() == null ? new LocalFiles(meter)
                                 : SshFiles.of(target, configuration.global().get(Keys.SSH_OPTS), meter);
-                        Replicate.Outcome outcome = new Replicate(here, there, files, context.clock(),
-                                context.sleeper(), line -> {
+                        Replicate.Outcome outcome = new Replicate(here, there, files, context.powerMarkers(),
+                                context.clock(), context.sleeper(), line -> {
                                     out.println(line);
                                     out.flush();
                                 }).run(new Replicate.Request(vm, name, diskDir, disks, noDisks, keepMacs, start,

@@ -193,7 +193,8 @@ public final class RestoreCommand implements Callable<Integer> {
             boolean needsHost = plan.mode() != RestoreJob.Mode.DIRECTORY;
             RestoreJob job = new RestoreJob(needsHost ? context.hypervisor() : null,
                     new Tools(needsHost ? context.hypervisor().uri() : null, Terminal.meter()),
-                    new BackupRepository(context.store()), context.notifier(), context.clock(), context.sleeper());
+                    new BackupRepository(context.store()), context.powerMarkers(), context.notifier(), context.clock(),
+                    context.sleeper());
             job.run(plan, settings).lines().forEach(out::println);
             return ExitStatus.OK.code();
         } catch (BackupException | SyncException | HypervisorException e) {

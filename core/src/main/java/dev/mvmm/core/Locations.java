@@ -56,4 +56,13 @@ public final class Locations {
         Path parent = stateFile.toAbsolutePath().getParent();
         return parent.resolve("locks");
     }
+
+    /**
+     * {@code power/} beside the state database: the markers of VMs whose power state mvmm changed
+     * and has not yet put back. Beside the database, not in it, so that they outlive a damaged
+     * database being moved aside; not in the lock directory, which may be on a tmpfs.
+     */
+    public static Path powerMarkerDirectory(Path stateFile) {
+        return stateFile.toAbsolutePath().getParent().resolve("power");
+    }
 }

@@ -133,7 +133,8 @@ class HostileNamesTest {
             }
             try (StateStore store = StateStore.open(dir.resolve("state.db"))) {
                 BackupServices services = new BackupServices(hypervisor, new Tools("test:///default"),
-                        new VmLocks(dir.resolve("locks"), Clock.systemUTC()), new BackupRepository(store),
+                        new VmLocks(dir.resolve("locks"), Clock.systemUTC()),
+                        new dev.mvmm.core.power.PowerMarkers(dir.resolve("power")), new BackupRepository(store),
                         Notifier.NONE, Clock.systemUTC(), Sleeper.SYSTEM);
 
                 List<VmBackup> outcomes = new Backups(services).run(targets, false, false);
@@ -159,7 +160,7 @@ class HostileNamesTest {
             for (String chain : chains) {
                 assertThatThrownBy(() -> RestoreJob.fetch(settings, "web", chain)).as(printable(chain))
                         .isInstanceOf(BackupException.class).hasMessageContaining("is not a chain of web");
-                RestoreJob job = new RestoreJob(null, null, null, Notifier.NONE, Clock.systemUTC(), Sleeper.SYSTEM);
+                RestoreJob job = new RestoreJob(null, null, null, null, Notifier.NONE, Clock.systemUTC(), Sleeper.SYSTEM);
                 RestoreJob.Plan plan = new RestoreJob.Plan("web", chain, false, null, null, null,
                         RestoreJob.Mode.DIRECTORY, null, null, false, null);
                 assertThatThrownBy(() -> job.run(plan, settings)).as(printable(chain))

@@ -118,6 +118,11 @@ public final class Context implements AutoCloseable {
         return lock;
     }
 
+    /** The power markers of cut-off operations, beside the state database. */
+    public dev.mvmm.core.power.PowerMarkers powerMarkers() {
+        return new dev.mvmm.core.power.PowerMarkers(Locations.powerMarkerDirectory(stateFile()));
+    }
+
     public VmLocks locks() {
         return new VmLocks(Locations.lockDirectory(stateFile(), environment), clock, patience);
     }

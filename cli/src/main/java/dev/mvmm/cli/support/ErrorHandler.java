@@ -45,7 +45,8 @@ public final class ErrorHandler implements CommandLine.IExecutionExceptionHandle
         if (exception instanceof HypervisorUnavailableException) {
             return ExitStatus.UNAVAILABLE;
         }
-        if (exception instanceof StateException || exception instanceof VmLocks.LockFailure) {
+        if (exception instanceof StateException || exception instanceof VmLocks.LockFailure
+                || exception instanceof dev.mvmm.core.power.PowerMarkerException) {
             return ExitStatus.IO_ERROR;
         }
         if (exception instanceof dev.mvmm.cli.render.StatsPrometheus.WriteFailure) {

@@ -6,6 +6,8 @@ import dev.mvmm.core.host.PowerState;
 import dev.mvmm.core.host.VmStatus;
 import dev.mvmm.core.lock.VmLock;
 import dev.mvmm.core.notify.Event;
+import dev.mvmm.core.power.PowerMarker;
+import dev.mvmm.core.power.PowerRestore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +49,8 @@ public final class Backups {
             attempted = null;
             try {
                 outcomes.add(backup(target, full, dryRun, syncOnly, start));
-            } catch (BackupException | dev.mvmm.core.host.HypervisorException e) {
+            } catch (BackupException | dev.mvmm.core.host.HypervisorException
+                    | dev.mvmm.core.power.PowerMarkerException e) {
                 outcomes.add(failedBeforeBackup(target.vm(), e.getMessage(), start, dryRun));
             } catch (RuntimeException e) {
                 Logger.tag(target.vm()).error(e, "backup failed unexpectedly");
@@ -149,15 +152,29 @@ public final class Backups {
     }
 
     private VmBackup backupLocked(String vm, BackupSettings settings, boolean full, boolean dryRun, Instant start) {
-        // A dry run changes nothing: it plans as if the VM a cut-off backup left paused were shut off again.
-        boolean leftPaused = !dryRun ? returnToShutOff(vm, settings.backupPath())
-                : leftPausedByMvmm(vm, settings.backupPath());
+        // A VM a cut-off operation left paused or stopped is put back first. A dry run changes nothing: it
+        // plans as if the VM were back as it was.
+        PowerMarker left = (dryRun ? services.markers().peek(vm, settings.backupPath())
+                : services.markers().read(vm, settings.backupPath())).orElse(null);
+        String putBack = null;
+        if (left != null && !dryRun) {
+            Duration grace = (settings.waitTime() == null ? Duration.ZERO : settings.waitTime()).plusSeconds(30);
+            PowerRestore.Result restored = new PowerRestore(services.hypervisor(), services.markers(),
+                    Backups::runningBackup, services.clock()).restore(left, grace);
+            if (restored.change() == PowerRestore.Change.LATER) {
+                return new VmBackup(vm, VmBackup.Result.BUSY, null, null, "busy: " + restored.story(), null,
+                        Duration.ZERO);
+            }
+            Logger.tag(vm).info("power: {}", restored.story());
+        }
         VmStatus status = services.hypervisor().status(vm).orElse(null);
         if (status == null) {
             return skipped(vm, "not on this host");
         }
-        if (dryRun && leftPaused) {
-            status = new VmStatus(vm, PowerState.SHUT_OFF, null, status.persistent());
+        if (dryRun && left != null && status.state() != left.restoreTo()) {
+            putBack = "would put the VM " + left.restoreTo().label() + " again (" + left.describe() + " left it "
+                    + status.state().label() + "), then ";
+            status = new VmStatus(vm, left.restoreTo(), status.runId(), status.persistent());
         }
         if (status.state() != PowerState.RUNNING && status.state() != PowerState.SHUT_OFF) {
             return skipped(vm, status.state().label() + ": backed up when running or shut off");
@@ -204,8 +221,8 @@ public final class Backups {
                     && ((ChainPlan.NewChain) plan).previous() == ChainPlan.Previous.ARCHIVE
                     ? Archives.pruneAfterArchiving(settings.backupPath(), vm, settings, services.clock().getZone(),
                             services.clock().instant()) : List.of();
-            return new VmBackup(vm, VmBackup.Result.PLANNED, level, plan.reason(), (leftPaused
-                    ? "would shut off the VM a cut-off backup left paused, then " : "") + "would take a " + level
+            return new VmBackup(vm, VmBackup.Result.PLANNED, level, plan.reason(), (putBack != null ? putBack : "")
+                    + "would take a " + level
                     + " backup" + (pruned.isEmpty() ? "" : "; retention would delete " + pruned), null, Duration.ZERO);
         }
         checkSpace(vm, settings.backupPath(), images, level);
@@ -342,12 +359,7 @@ public final class Backups {
             // Every backup of a shut-off VM runs with QEMU started paused (the guest never runs), so that it
             // gets its own checkpoint. virtnbdbackup 1.9's truly offline incremental makes none and names its
             // file after the last checkpoint, overwriting the previous incremental's data (seen here).
-            Path marker = pausedMarker(vm, settings.backupPath());
-            try {
-                Files.writeString(marker, start.toString());
-            } catch (IOException e) {
-                throw new BackupException("cannot write " + marker + ": " + e.getMessage());
-            }
+            services.markers().write(PowerMarker.of(vm, "backup", PowerState.SHUT_OFF, start));
             services.hypervisor().startPaused(vm);
             startedPaused = true;
         }
@@ -358,11 +370,7 @@ public final class Backups {
         } finally {
             if (startedPaused) {
                 services.hypervisor().destroy(vm);
-                try {
-                    Files.deleteIfExists(pausedMarker(vm, settings.backupPath()));
-                } catch (IOException e) {
-                    Logger.tag(vm).warn("cannot remove the paused-start marker: {}", e.getMessage());
-                }
+                services.markers().remove(vm);
             }
         }
         ChainFolder after = ChainFolder.read(chainDir, vm);
@@ -415,47 +423,8 @@ public final class Backups {
         return null;
     }
 
-    /**
-     * The marker left while mvmm has a shut-off VM started paused for its backup: if mvmm dies
-     * then, the next run finds the VM paused and the marker, and shuts it off again.
-     */
-    private static Path pausedMarker(String vm, Path backupPath) {
-        return backupPath.resolve("." + vm + ".started-paused-by-mvmm");
-    }
-
-    /** Whether the VM is paused with the marker of a cut-off backup: mvmm started it so. */
-    private boolean leftPausedByMvmm(String vm, Path backupPath) {
-        if (backupPath == null || !Files.exists(pausedMarker(vm, backupPath))) {
-            return false;
-        }
-        VmStatus status = services.hypervisor().status(vm).orElse(null);
-        return status != null && status.state() == PowerState.PAUSED;
-    }
-
-    /** Shuts off a VM a cut-off backup left paused and removes the marker; returns whether it did shut it off. */
-    private boolean returnToShutOff(String vm, Path backupPath) {
-        if (backupPath == null) {
-            return false;
-        }
-        Path marker = pausedMarker(vm, backupPath);
-        if (!Files.exists(marker)) {
-            return false;
-        }
-        boolean paused = leftPausedByMvmm(vm, backupPath);
-        if (paused) {
-            Logger.tag(vm).warn("VM still paused from a backup that was cut off; shutting it off again");
-            services.hypervisor().destroy(vm);
-        }
-        try {
-            Files.deleteIfExists(marker);
-        } catch (IOException e) {
-            throw new BackupException("cannot remove " + marker + ": " + e.getMessage());
-        }
-        return paused;
-    }
-
-    /** A virtnbdbackup process working on this VM, if one runs. */
-    private static Optional<ProcessHandle> runningBackup(String vm) {
+    /** A virtnbdbackup process working on this VM, if one runs (one may outlive a killed mvmm). */
+    public static Optional<ProcessHandle> runningBackup(String vm) {
         return ProcessHandle.allProcesses().filter(process -> {
             List<String> arguments = process.info().arguments().map(List::of).orElse(List.of());
             String command = process.info().command().orElse("");

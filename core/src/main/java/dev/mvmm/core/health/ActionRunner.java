@@ -217,7 +217,7 @@ final class ActionRunner {
     }
 
     /** After a (re)start: a new run, a fresh grace, no failure clock. */
-    private static void recovered(VmHealth.Builder next, VmStatus status, Instant now, HealthSettings settings) {
+    static void recovered(VmHealth.Builder next, VmStatus status, Instant now, HealthSettings settings) {
         next.pending = null;
         next.runId = status == null ? null : status.runId();
         next.runStartedAt = status == null ? null : status.startedAt() != null ? status.startedAt() : now;
@@ -268,7 +268,7 @@ final class ActionRunner {
                 prior.availability()), null), status);
     }
 
-    private static void finish(VmHealth.Builder next, Verdict verdict) {
+    static void finish(VmHealth.Builder next, Verdict verdict) {
         next.verdict = verdict.kind();
         next.detail = verdict.detail();
         next.availability = verdict.availability();

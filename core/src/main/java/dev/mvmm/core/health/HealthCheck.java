@@ -36,12 +36,14 @@ public final class HealthCheck {
     private final HealthServices services;
     private final VmCheck steps;
     private final ActionRunner runner;
+    private final PowerRepair power;
 
     public HealthCheck(HealthServices services) {
         this.services = services;
         this.steps = new VmCheck(services);
         this.runner = new ActionRunner(services, new VmActions(services.hypervisor(), services.clock(),
                 services.sleeper()));
+        this.power = new PowerRepair(services, runner);
     }
 
     public CheckReport run(CheckRequest request) {
@@ -59,7 +61,7 @@ public final class HealthCheck {
             return thread;
         });
         try {
-            completePending(request.vms(), onHost, states, pool, outcomes, updated);
+            completePending(request.vms(), onHost, states, inMaintenance, pool, outcomes, updated);
             List<VmConfig> toProbe = new ArrayList<>();
             for (VmConfig vm : request.vms()) {
                 if (outcomes.get(vm.name()) != null) {
@@ -131,12 +133,31 @@ public final class HealthCheck {
         return statuses;
     }
 
+    /**
+     * Finishes what killed runs left: a VM whose power another operation changed and did not put
+     * back (its power marker), or a check's own action cut off half way (its pending marker).
+     */
     private void completePending(List<VmConfig> vms, Map<String, VmStatus> onHost, Map<String, VmHealth> states,
-            ExecutorService pool, Map<String, VmOutcome> outcomes, Map<String, VmHealth> updated) {
+            Set<String> inMaintenance, ExecutorService pool, Map<String, VmOutcome> outcomes,
+            Map<String, VmHealth> updated) {
         Map<VmConfig, Future<ActionRunner.Result>> running = new LinkedHashMap<>();
         for (VmConfig vm : vms) {
             VmHealth prior = states.get(vm.name());
-            if (prior != null && prior.pending() != null && vm.isValid()) {
+            VmStatus status = onHost.get(vm.name());
+            Optional<dev.mvmm.core.power.PowerMarker> marker;
+            try {
+                marker = power.marker(vm, status);
+            } catch (dev.mvmm.core.power.PowerMarkerException e) {
+                outcomes.put(vm.name(), VmCheck.outcome(vm, status, new Verdict.Skipped(e.getMessage(),
+                        Severity.WARNING, Availability.UNMONITORED), null));
+                continue;
+            }
+            if (marker.isPresent()) {
+                boolean maintenance = inMaintenance.contains(MaintenanceRepository.GLOBAL)
+                        || inMaintenance.contains(vm.name());
+                VmHealth last = prior != null ? prior : VmHealth.fresh(vm.name(), services.clock().instant());
+                running.put(vm, pool.submit(() -> power.repair(vm, status, last, maintenance)));
+            } else if (prior != null && prior.pending() != null && vm.isValid()) {
                 HealthSettings settings = HealthSettings.from(vm.settings());
                 running.put(vm, pool.submit(() -> runner.complete(vm, onHost.get(vm.name()), prior, settings)));
             }

@@ -54,6 +54,7 @@ public final class Monitor {
     private final Supplier<Configuration> configuration;
     private final VmCheck steps;
     private final ActionRunner runner;
+    private final PowerRepair power;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("schedule"));
     private final ExecutorService workers = Executors.newFixedThreadPool(4, named("worker"));
@@ -76,6 +77,7 @@ public final class Monitor {
         this.steps = new VmCheck(services);
         this.runner = new ActionRunner(services, new VmActions(services.hypervisor(), services.clock(),
                 services.sleeper()));
+        this.power = new PowerRepair(services, runner);
         this.writer = new StateWriter(steps);
     }
 
@@ -98,6 +100,7 @@ public final class Monitor {
         /** The VM's last status read while it was running, reused while its probes pass; null: read again. */
         volatile VmStatus status;
         volatile Instant statusAt = Instant.EPOCH;
+        volatile boolean legacyMarkersRead;
 
         Watch(VmConfig config) {
             update(config);
@@ -193,6 +196,12 @@ public final class Monitor {
             VmHealth prior = current(watch, now);
             VmStatus reused = prior.pending() == null ? reusableStatus(watch, now) : null;
             VmStatus status = reused != null ? reused : readStatus(watch, vm, now);
+            Optional<dev.mvmm.core.power.PowerMarker> marker = powerMarker(watch, status);
+            if (marker.isPresent()) {
+                boolean maintenance = inMaintenance(vm.name());
+                runAction(watch, () -> power.repair(vm, status, prior, maintenance), prior);
+                return;
+            }
             if (prior.pending() != null) {
                 runAction(watch, () -> runner.complete(vm, status, prior, settings), prior);
                 return;
@@ -247,6 +256,16 @@ public final class Monitor {
         watch.status = status;
         watch.statusAt = now;
         return status;
+    }
+
+    /** The VM's power marker; old-style ones (in backup_path) are looked for once per VM and process. */
+    private Optional<dev.mvmm.core.power.PowerMarker> powerMarker(Watch watch, VmStatus status) {
+        if (watch.legacyMarkersRead || status == null || status.state() == dev.mvmm.core.host.PowerState.RUNNING) {
+            return services.markers() == null || !dev.mvmm.core.VmNames.isSafe(watch.config.name()) ? Optional.empty()
+                    : services.markers().read(watch.config.name());
+        }
+        watch.legacyMarkersRead = true;
+        return power.marker(watch.config, status);
     }
 
     private void decide(Watch watch, VmConfig vm, VmStatus status, VmHealth prior, ProbeOutcome probe,

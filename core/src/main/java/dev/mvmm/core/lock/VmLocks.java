@@ -130,10 +130,13 @@ public final class VmLocks {
             }
             ByteBuffer content = ByteBuffer.allocate(512);
             channel.read(content, 0);
-            String[] parts = new String(content.array(), 0, content.position(), StandardCharsets.UTF_8)
-                    .strip().split(" ", 3);
-            if (parts.length == 3) {
-                return Optional.of(new LockHolder(parts[0], Long.parseLong(parts[1]), parts[2]));
+            // "OPERATION PID SINCE": the operation may hold spaces ("replicate to web2"), the others do not.
+            String text = new String(content.array(), 0, content.position(), StandardCharsets.UTF_8).strip();
+            int since = text.lastIndexOf(' ');
+            int pid = since < 0 ? -1 : text.lastIndexOf(' ', since - 1);
+            if (pid > 0) {
+                return Optional.of(new LockHolder(text.substring(0, pid), Long.parseLong(text.substring(pid + 1,
+                        since)), text.substring(since + 1)));
             }
             return Optional.of(new LockHolder("another mvmm operation", 0, "unknown"));
         } catch (IOException | NumberFormatException e) {

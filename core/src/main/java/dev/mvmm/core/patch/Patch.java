@@ -12,6 +12,9 @@ import dev.mvmm.core.host.HypervisorException;
 import dev.mvmm.core.host.PowerState;
 import dev.mvmm.core.host.Stopper;
 import dev.mvmm.core.host.VmStatus;
+import dev.mvmm.core.power.PowerMarker;
+import dev.mvmm.core.power.PowerMarkers;
+import dev.mvmm.core.power.PowerRestore;
 import dev.mvmm.core.store.HealthRepository;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,9 +72,12 @@ public final class Patch {
     private final HealthRepository health;
     private final Clock clock;
     private final Stopper stopper;
+    private final PowerMarkers markers;
 
-    public Patch(Hypervisor hypervisor, Tools tools, HealthRepository health, Clock clock, Sleeper sleeper) {
+    public Patch(Hypervisor hypervisor, Tools tools, HealthRepository health, PowerMarkers markers, Clock clock,
+            Sleeper sleeper) {
         this.hypervisor = hypervisor;
+        this.markers = markers;
         this.tools = tools;
         this.health = health;
         this.clock = clock;
@@ -79,6 +85,7 @@ public final class Patch {
     }
 
     public Finding run(String vm, Options options, HealthSettings healthSettings, Duration waitTime) {
+        List<String> powerNotes = options.checkOnly() ? List.of() : putBack(vm, waitTime);
         VmStatus status = hypervisor.confirm(vm).orElseThrow(() -> new BackupException("this host has no VM " + vm));
         long[] versions = hypervisor.versions();
         boolean builtIn = IncrementalSupport.builtIn(versions[0], versions[1]);
@@ -92,6 +99,7 @@ public final class Patch {
         boolean needed = !builtIn || options.force();
         Decision decision = decide(needed, definition.declaresIncrementalBackup(), running, declaredLive);
         boolean actionNeeded = disks(definition, notes);
+        notes.addAll(powerNotes);
 
         State state;
         boolean changed = false;
@@ -139,16 +147,31 @@ public final class Patch {
         if (refusal != null) {
             throw new BackupException("not power-cycling: " + refusal);
         }
+        markers.write(PowerMarker.of(vm, "patch --restart", PowerState.RUNNING, clock.instant()));
         String story = stopper.stop(vm, waitTime);
         try {
             hypervisor.start(vm);
         } catch (HypervisorException e) {
+            // The marker stays: the next check or patch starts the VM.
             health.recordAction(vm, clock.instant(), "power-cycle", "failed", story + "; start failed: "
                     + e.getMessage());
             throw e;
         }
+        markers.remove(vm);
         health.recordAction(vm, clock.instant(), "power-cycle", "done", "patch: " + story + "; started");
         Logger.tag(vm).info("power-cycled for the incremental-backup capability: {}; started", story);
+    }
+
+    /** A VM a cut-off operation (an earlier patch --restart, say) left stopped or paused is put back first. */
+    private List<String> putBack(String vm, Duration waitTime) {
+        PowerMarker left = markers.read(vm).orElse(null);
+        if (left == null) {
+            return List.of();
+        }
+        PowerRestore.Result restored = new PowerRestore(hypervisor, markers, name -> java.util.Optional.empty(),
+                clock).restore(left, waitTime.plusSeconds(30));
+        Logger.tag(vm).info("power: {}", restored.story());
+        return restored.change() == PowerRestore.Change.NONE ? List.of() : List.of(restored.story());
     }
 
     /** Notes on disks that cannot take incremental backups; true when one needs converting. */

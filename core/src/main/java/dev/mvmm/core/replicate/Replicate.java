@@ -11,6 +11,9 @@ import dev.mvmm.core.host.HypervisorException;
 import dev.mvmm.core.host.PowerState;
 import dev.mvmm.core.host.Stopper;
 import dev.mvmm.core.host.VmStatus;
+import dev.mvmm.core.power.PowerMarker;
+import dev.mvmm.core.power.PowerMarkers;
+import dev.mvmm.core.power.PowerRestore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,11 +56,16 @@ public final class Replicate {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Consumer<String> progress;
+    private final PowerMarkers markers;
 
-    /** @param there the target host's hypervisor ({@code here} for a local clone) */
-    public Replicate(Hypervisor here, Hypervisor there, TargetFiles files, Clock clock, Sleeper sleeper,
-            Consumer<String> progress) {
+    /**
+     * @param there   the target host's hypervisor ({@code here} for a local clone)
+     * @param markers where a source stopped for the copy is noted until it runs again
+     */
+    public Replicate(Hypervisor here, Hypervisor there, TargetFiles files, PowerMarkers markers, Clock clock,
+            Sleeper sleeper, Consumer<String> progress) {
         this.here = here;
+        this.markers = markers;
         this.there = there;
         this.files = files;
         this.clock = clock;
@@ -70,6 +78,40 @@ public final class Replicate {
         // The new name becomes file names (disks, NVRAM) next to the source's: it must not climb out.
         dev.mvmm.core.VmNames.require(request.name());
         VmStatus status = here.confirm(vm).orElseThrow(() -> new BackupException("this host has no VM " + vm));
+        PowerMarker left = markers.read(vm).orElse(null);
+        boolean stoppedEarlier = left != null && left.restoreTo() == PowerState.RUNNING
+                && status.state() == PowerState.SHUT_OFF;
+        if (stoppedEarlier) {
+            // Stopped for the copy by a replicate (or another operation) that was cut off: copied as it
+            // is, and started afterwards, whatever happens, as the cut-off run would have.
+            progress.accept("source " + vm + " is shut off: " + left.describe() + " stopped it and was cut off; "
+                    + "it is started after this copy");
+        } else if (left != null && left.restoreTo() == PowerState.SHUT_OFF) {
+            // Left paused by a cut-off backup: shut off again first. (A marker to start a VM that runs is
+            // this run's own business: it stops the VM and marks it again, or refuses and leaves it.)
+            PowerRestore.Result restored = new PowerRestore(here, markers, name -> java.util.Optional.empty(), clock)
+                    .restore(left, request.waitTime().plusSeconds(30));
+            if (restored.change() == PowerRestore.Change.LATER) {
+                throw new BackupException(restored.story() + "; try again then");
+            }
+            progress.accept("source " + vm + ": " + restored.story());
+            status = here.confirm(vm).orElseThrow(() -> new BackupException("this host has no VM " + vm));
+        }
+        restartNeeded = stoppedEarlier;
+        try {
+            return copy(request, status);
+        } finally {
+            if (restartNeeded) {
+                restartSource(vm);
+            }
+        }
+    }
+
+    /** Set once the source was stopped for the copy: it is started again in every case. */
+    private boolean restartNeeded;
+
+    private Outcome copy(Request request, VmStatus status) {
+        String vm = request.source();
         if (!status.persistent()) {
             throw new BackupException("VM " + vm + " is transient (not defined); only defined VMs can be replicated");
         }
@@ -117,6 +159,8 @@ public final class Replicate {
 
         String stopped = null;
         if (running) {
+            markers.write(PowerMarker.of(vm, "replicate --shutdown-source", PowerState.RUNNING, clock.instant()));
+            restartNeeded = true;
             stopped = new Stopper(here, clock, sleeper).stop(vm, request.waitTime());
             progress.accept("source " + vm + ": " + stopped + " for the copy");
         }
@@ -169,10 +213,6 @@ public final class Replicate {
             return new Outcome(request.name(), clone.uuid(), targets, clone.macs(), started, notes);
         } catch (RuntimeException e) {
             throw cleanUp(request.name(), created, defined, e);
-        } finally {
-            if (running) {
-                restartSource(vm);
-            }
         }
     }
 
@@ -287,7 +327,10 @@ public final class Replicate {
 
     private void restartSource(String vm) {
         try {
-            here.start(vm);
+            if (here.status(vm).map(s -> s.state() == PowerState.SHUT_OFF).orElse(false)) {
+                here.start(vm);
+            }
+            markers.remove(vm);
             progress.accept("source " + vm + " started again");
         } catch (HypervisorException e) {
             Logger.tag(vm).error("could not start the source again: {}", e.getMessage());

@@ -13,6 +13,9 @@ import dev.mvmm.core.host.HypervisorException;
 import dev.mvmm.core.host.PowerState;
 import dev.mvmm.core.host.Stopper;
 import dev.mvmm.core.host.VmStatus;
+import dev.mvmm.core.power.PowerMarker;
+import dev.mvmm.core.power.PowerMarkers;
+import dev.mvmm.core.power.PowerRestore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,10 +46,12 @@ public final class InPlaceRestore {
     private final BackupRepository records;
     private final Clock clock;
     private final Stopper stopper;
+    private final PowerMarkers markers;
 
-    public InPlaceRestore(Hypervisor hypervisor, Tools tools, BackupRepository records, Clock clock,
-            dev.mvmm.core.Sleeper sleeper) {
+    public InPlaceRestore(Hypervisor hypervisor, Tools tools, BackupRepository records, PowerMarkers markers,
+            Clock clock, dev.mvmm.core.Sleeper sleeper) {
         this.hypervisor = hypervisor;
+        this.markers = markers;
         this.tools = tools;
         this.records = records;
         this.clock = clock;
@@ -70,6 +75,23 @@ public final class InPlaceRestore {
         String vm = request.vm();
         VmStatus status = hypervisor.confirm(vm).orElseThrow(() -> new BackupException("this host has no VM " + vm
                 + "; to restore its disks elsewhere use --to DIR (or --define NAME)"));
+        boolean stoppedEarlier = false;
+        PowerMarker left = markers.read(vm, currentChain.getParent()).orElse(null);
+        if (left != null && left.restoreTo() == PowerState.RUNNING && status.state() != PowerState.RUNNING) {
+            // Stopped by a cut-off operation (this restore's predecessor, say): it runs again after this one.
+            stoppedEarlier = true;
+            Logger.tag(vm).warn("VM is {}: {} stopped it and was cut off; it is started after this restore",
+                    status.state().label(), left.describe());
+        } else if (left != null && left.restoreTo() == PowerState.SHUT_OFF) {
+            // Left paused by a cut-off backup: shut off again first, and restored as a shut-off VM.
+            PowerRestore.Result restored = new PowerRestore(hypervisor, markers, vmName -> java.util.Optional.empty(),
+                    clock).restore(left, waitTime.plusSeconds(30));
+            if (restored.change() == PowerRestore.Change.LATER) {
+                throw new BackupException(restored.story() + "; try again then");
+            }
+            Logger.tag(vm).info("power: {}", restored.story());
+            status = hypervisor.confirm(vm).orElseThrow(() -> new BackupException("this host has no VM " + vm));
+        }
         if (status.state() == PowerState.MIGRATING || status.state() == PowerState.LOCKED) {
             throw new BackupException("VM " + vm + " is " + status.state().label() + "; try again when it is not");
         }
@@ -82,7 +104,7 @@ public final class InPlaceRestore {
             Restore.Result restored = new Restore(tools).run(request.withTarget(staging), chain);
             ready = prepare(vm, restored, live);
             return replace(vm, status, restored.checkpoint(), ready, live, currentChain, waitTime, discardOld, now,
-                    stoppedEarlier(vm, status, currentChain));
+                    stoppedEarlier);
         } finally {
             // Converted copies outside the staging directory that did not make it into place.
             ready.values().stream().filter(image -> !image.startsWith(staging)).forEach(InPlaceRestore::delete);
@@ -136,38 +158,14 @@ public final class InPlaceRestore {
         return ready;
     }
 
-    /**
-     * The marker written before a running VM is stopped for a restore and removed once it runs
-     * again: a restore cut off (SIGKILL, power loss) in between leaves it, and the next restore
-     * starts the VM afterwards as the cut-off one would have.
-     */
-    static Path stoppedMarker(String vm, Path currentChain) {
-        return currentChain.resolveSibling("." + vm + ".stopped-for-restore-by-mvmm");
-    }
-
-    private static boolean stoppedEarlier(String vm, VmStatus status, Path currentChain) {
-        boolean marked = Files.exists(stoppedMarker(vm, currentChain));
-        if (marked && status.state() == PowerState.SHUT_OFF) {
-            Logger.tag(vm).warn("VM was stopped by an in-place restore that was cut off; it is started after this one");
-        }
-        return marked;
-    }
-
     private Outcome replace(String vm, VmStatus before, String checkpoint, Map<String, Path> ready,
             Map<String, DomainXml.Disk> live, Path currentChain, Duration waitTime, boolean discardOld, Instant now,
             boolean stoppedEarlier) {
         boolean wasRunning = before.state() == PowerState.RUNNING || stoppedEarlier;
-        Path marker = stoppedMarker(vm, currentChain);
         String stopped = null;
         if (before.state() != PowerState.SHUT_OFF) {
             if (wasRunning) {
-                try {
-                    Files.createDirectories(marker.getParent());
-                    Files.writeString(marker, now + System.lineSeparator());
-                } catch (IOException e) {
-                    throw new BackupException("cannot write " + marker + " (it tells a later run to start the VM "
-                            + "again if this one is cut off): " + e.getMessage() + "; nothing was changed");
-                }
+                markers.write(PowerMarker.of(vm, "restore --in-place", PowerState.RUNNING, now));
             }
             stopped = stopper.stop(vm, waitTime);
             Logger.tag(vm).info("{} for the restore", stopped);
@@ -190,11 +188,11 @@ public final class InPlaceRestore {
         } catch (RuntimeException e) {
             BackupException failure = rollBack(vm, done, wasRunning, e);
             if (!wasRunning || hypervisor.status(vm).map(VmStatus::isRunning).orElse(false)) {
-                delete(marker);
+                markers.remove(vm);
             }
             throw failure;
         }
-        delete(marker);
+        markers.remove(vm);
         String archived = archiveChain(vm, currentChain, now);
         List<Replaced> result = new ArrayList<>();
         for (Replaced replaced : done) {

@@ -63,10 +63,13 @@ public final class RestoreJob {
     private final Notifier notifier;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final dev.mvmm.core.power.PowerMarkers markers;
 
-    public RestoreJob(Hypervisor hypervisor, Tools tools, BackupRepository records, Notifier notifier, Clock clock,
-            Sleeper sleeper) {
+    /** @param markers where an in-place restore notes that it stopped the VM (null for other kinds) */
+    public RestoreJob(Hypervisor hypervisor, Tools tools, BackupRepository records,
+            dev.mvmm.core.power.PowerMarkers markers, Notifier notifier, Clock clock, Sleeper sleeper) {
         this.hypervisor = hypervisor;
+        this.markers = markers;
         this.tools = tools;
         this.records = records;
         this.notifier = notifier;
@@ -167,7 +170,7 @@ public final class RestoreJob {
     }
 
     private Report inPlace(Plan plan, RestoreRequest request, Path source, BackupSettings settings, String from) {
-        InPlaceRestore.Outcome outcome = new InPlaceRestore(hypervisor, tools, records, clock, sleeper)
+        InPlaceRestore.Outcome outcome = new InPlaceRestore(hypervisor, tools, records, markers, clock, sleeper)
                 .run(request, source, settings.backupPath().resolve(plan.vm()),
                         settings.waitTime(), plan.discardOld());
         List<String> lines = new ArrayList<>();

@@ -47,7 +47,8 @@ class BackupsSyncTest {
         store = StateStore.open(dir.resolve("state.db"));
         MutableClock clock = MutableClock.at("2026-01-01T03:00:00Z");
         backups = new Backups(new BackupServices(new FakeHypervisor(), new NoBackupTools(),
-                new VmLocks(dir.resolve("locks"), clock), new BackupRepository(store), events::add, clock, clock));
+                new VmLocks(dir.resolve("locks"), clock), new dev.mvmm.core.power.PowerMarkers(dir.resolve("power")),
+                new BackupRepository(store), events::add, clock, clock));
         Files.createDirectories(dir.resolve("backups/web"));
         Files.writeString(dir.resolve("backups/web/vda.full.data"), "full");
     }

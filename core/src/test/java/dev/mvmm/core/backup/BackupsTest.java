@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mvmm.core.exec.CommandResult;
 import dev.mvmm.core.lock.VmLocks;
+import dev.mvmm.core.power.PowerMarkers;
 import dev.mvmm.core.notify.Event;
 import dev.mvmm.core.stats.BackupSummary;
 import dev.mvmm.core.stats.StatsRepository;
@@ -67,7 +68,7 @@ class BackupsTest {
 
     private VmBackup backup(Integer maxChains, boolean full, boolean dryRun) {
         BackupServices services = new BackupServices(hypervisor, tools, new VmLocks(dir.resolve("locks"), clock),
-                records, events::add, clock, clock);
+                new PowerMarkers(dir.resolve("power")), records, events::add, clock, clock);
         List<VmBackup> outcomes = new Backups(services).run(List.of(new Backups.Target(VM, settings(maxChains))),
                 full, dryRun);
         clock.advance(Duration.ofHours(1));
@@ -132,7 +133,8 @@ class BackupsTest {
                         Duration.ofSeconds(3), Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofMinutes(5),
                         "reboot", 1, Duration.ofHours(24), null));
         BackupServices services = new BackupServices(hypervisor, tools, new VmLocks(dir.resolve("locks"), clock),
-                records, events::add, clock, clock, new dev.mvmm.core.store.HealthRepository(store));
+                new PowerMarkers(dir.resolve("power")), records, events::add, clock, clock,
+                new dev.mvmm.core.store.HealthRepository(store));
         VmBackup outcome = new Backups(services).run(List.of(new Backups.Target(VM, settings)), false, false).get(0);
         clock.advance(Duration.ofHours(1));
         return outcome;
@@ -259,7 +261,8 @@ class BackupsTest {
         VmBackup dry = backup(null, false, true);
 
         assertThat(dry.result()).isEqualTo(VmBackup.Result.PLANNED);
-        assertThat(dry.detail()).startsWith("would shut off the VM a cut-off backup left paused, then would take a full");
+        assertThat(dry.detail()).startsWith("would put the VM shut off again (the backup begun at "
+                + "2026-03-01T01:00:00Z left it paused), then would take a full");
         assertThat(hypervisor.calls()).isEmpty();
         assertThat(hypervisor.state(VM)).isEqualTo(dev.mvmm.core.host.PowerState.PAUSED);
         assertThat(marker).exists();
@@ -269,7 +272,36 @@ class BackupsTest {
         assertThat(real.result()).isEqualTo(VmBackup.Result.OK);
         assertThat(hypervisor.calls()).startsWith("destroy " + VM);
         assertThat(hypervisor.state(VM)).isEqualTo(dev.mvmm.core.host.PowerState.SHUT_OFF);
-        assertThat(marker).doesNotExist();
+        assertThat(marker).as("an old-style marker is honoured once").doesNotExist();
+        assertThat(dir.resolve("power")).isEmptyDirectory();
+    }
+
+    @Test
+    void a_backup_of_a_shut_off_vm_marks_it_while_it_runs_paused_and_unmarks_it_after() {
+        hypervisor = new FakeHypervisor().shutOff(VM).defined(VM, XML);
+        List<Boolean> markedDuringBackup = new ArrayList<>();
+        tools.during = () -> markedDuringBackup.add(Files.exists(dir.resolve("power/" + VM + ".json")));
+
+        VmBackup outcome = backup(null, false, false);
+
+        assertThat(outcome.result()).isEqualTo(VmBackup.Result.OK);
+        assertThat(markedDuringBackup).containsExactly(true);
+        assertThat(dir.resolve("power/" + VM + ".json")).doesNotExist();
+        assertThat(hypervisor.state(VM)).isEqualTo(dev.mvmm.core.host.PowerState.SHUT_OFF);
+    }
+
+    @Test
+    void a_backup_starts_a_vm_a_cut_off_restore_left_stopped_before_it_backs_it_up() {
+        hypervisor = new FakeHypervisor().shutOff(VM).defined(VM, XML);
+        new PowerMarkers(dir.resolve("power")).write(new dev.mvmm.core.power.PowerMarker(VM, "restore --in-place",
+                dev.mvmm.core.host.PowerState.RUNNING, clock.instant().minusSeconds(600), 4242));
+
+        VmBackup outcome = backup(null, false, false);
+
+        assertThat(outcome.result()).isEqualTo(VmBackup.Result.OK);
+        assertThat(hypervisor.calls()).startsWith("start " + VM);
+        assertThat(hypervisor.state(VM)).isEqualTo(dev.mvmm.core.host.PowerState.RUNNING);
+        assertThat(dir.resolve("power/" + VM + ".json")).doesNotExist();
     }
 
     @Test
@@ -317,6 +349,7 @@ class BackupsTest {
     static final class FakeTools extends Tools {
 
         String missing;
+        Runnable during = () -> { };
         long actualSize = 1 << 20;
         final List<String> checkpoints = new ArrayList<>();
 
@@ -360,6 +393,7 @@ class BackupsTest {
 
         @Override
         public CommandResult virtnbdbackup(String vm, String level, Path target, List<String> extra) {
+            during.run();
             String checkpoint = "virtnbdbackup." + ("full".equals(level) ? 0 : checkpoints.size());
             if ("full".equals(level)) {
                 checkpoints.clear();

@@ -10,6 +10,8 @@ import dev.mvmm.core.host.VmStatus;
 import dev.mvmm.core.lock.VmLock;
 import dev.mvmm.core.lock.VmLocks;
 import dev.mvmm.core.maintenance.Maintenance;
+import dev.mvmm.core.power.PowerMarker;
+import dev.mvmm.core.power.PowerMarkers;
 import dev.mvmm.core.notify.Event;
 import dev.mvmm.core.probe.Prober;
 import dev.mvmm.core.store.Availability;
@@ -24,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +54,7 @@ class HealthCheckTest {
     private StateStore store;
     private Listener web;
     private VmLocks locks;
+    private PowerMarkers markers;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -59,6 +64,7 @@ class HealthCheckTest {
         conf("web.conf", "ip=127.0.0.1", "portsall=" + web.port());
         store = StateStore.open(dir.resolve("state/mvmm.db"));
         locks = new VmLocks(dir.resolve("locks"), clock);
+        markers = new PowerMarkers(dir.resolve("state/power"));
         hypervisor = new FakeHypervisor().running("web");
     }
 
@@ -75,7 +81,7 @@ class HealthCheckTest {
     private CheckReport check(String... names) {
         Configuration config = new ConfigLoader(dir.resolve("conf")).load();
         HealthServices services = new HealthServices(hypervisor, new HealthRepository(store),
-                new MaintenanceRepository(store), locks, new Prober(), events::add, clock, clock);
+                new MaintenanceRepository(store), locks, markers, new Prober(), events::add, clock, clock);
         List<String> wanted = List.of(names);
         return new HealthCheck(services).run(new CheckRequest(config.vms().stream()
                 .filter(vm -> wanted.isEmpty() || wanted.contains(vm.name())).toList(), List.of()));
@@ -291,6 +297,110 @@ class HealthCheckTest {
         assertThat(hypervisor.calls()).isEmpty();
     }
 
+    @Nested
+    class A_vm_another_operation_stopped_and_did_not_start_again {
+
+        private final PowerMarker restore = new PowerMarker("web", "restore --in-place", PowerState.RUNNING,
+                Instant.parse("2026-03-01T09:50:00Z"), 4242);
+
+        @Test
+        void is_started_under_its_lock_once_the_operation_no_longer_runs_and_stats_say_why() {
+            hypervisor = new FakeHypervisor().shutOff("web");
+            markers.write(restore);
+
+            VmOutcome outcome = only(check());
+
+            assertThat(outcome.verdict().kind()).isEqualTo("started");
+            assertThat(outcome.verdict().detail()).isEqualTo("started: the restore --in-place begun at "
+                    + "2026-03-01T09:50:00Z (pid 4242) had stopped it and was cut off");
+            assertThat(hypervisor.calls()).containsExactly("start web");
+            assertThat(markers.read("web")).isEmpty();
+            assertThat(new HealthRepository(store).actions("web")).singleElement().satisfies(action -> {
+                assertThat(action.action()).isEqualTo("start");
+                assertThat(action.detail()).contains("restore --in-place");
+            });
+            assertThat(events).extracting(Event::type).containsExactly("started");
+            assertThat(state("web").recoveryUntil()).isEqualTo(clock.instant().plusSeconds(60));
+
+            clock.advance(Duration.ofSeconds(10));
+            assertThat(only(check()).verdict().kind()).as("then checked as usual").isEqualTo("healthy");
+            assertThat(hypervisor.calls()).containsExactly("start web");
+        }
+
+        @Test
+        void is_left_alone_while_the_operation_holds_its_lock() {
+            hypervisor = new FakeHypervisor().shutOff("web");
+            markers.write(restore);
+
+            try (VmLock held = locks.tryLock("web", "restore").orElseThrow()) {
+                VmOutcome outcome = only(check());
+
+                assertThat(outcome.verdict().severity()).isEqualTo(Severity.BUSY);
+                assertThat(outcome.verdict().detail()).startsWith("busy: locked by restore (pid "
+                        + ProcessHandle.current().pid()).contains("puts it back");
+            }
+            assertThat(hypervisor.calls()).isEmpty();
+            assertThat(markers.read("web")).isPresent();
+        }
+
+        @Test
+        void is_left_stopped_in_maintenance_and_started_once_it_ends() {
+            hypervisor = new FakeHypervisor().shutOff("web");
+            markers.write(restore);
+            new Maintenance(new MaintenanceRepository(store), new HealthRepository(store), clock)
+                    .start("web", Duration.ofMinutes(10), "disk work");
+
+            VmOutcome during = only(check());
+
+            assertThat(during.verdict().detail()).contains("in maintenance");
+            assertThat(during.verdict().severity()).isEqualTo(Severity.WARNING);
+            assertThat(hypervisor.calls()).isEmpty();
+
+            clock.advance(Duration.ofMinutes(11));
+            assertThat(only(check()).verdict().kind()).isEqualTo("started");
+            assertThat(hypervisor.calls()).containsExactly("start web");
+        }
+
+        @Test
+        void a_vm_a_cut_off_backup_left_paused_is_shut_off_again_and_then_left_off() {
+            hypervisor = new FakeHypervisor().paused("web");
+            markers.write(new PowerMarker("web", "backup", PowerState.SHUT_OFF, clock.instant().minusSeconds(600),
+                    4242));
+
+            VmOutcome outcome = only(check());
+            clock.advance(Duration.ofMinutes(1));
+            VmOutcome next = only(check());
+
+            assertThat(outcome.verdict().detail()).startsWith("shut off again: the backup begun at");
+            assertThat(hypervisor.calls()).containsExactly("destroy web");
+            assertThat(hypervisor.state("web")).isEqualTo(PowerState.SHUT_OFF);
+            assertThat(next.verdict().detail()).contains("shut off: left alone");
+            assertThat(markers.read("web")).isEmpty();
+        }
+
+        @Test
+        void an_old_style_restore_marker_in_backup_path_is_honoured_once() throws IOException {
+            conf("mvmm.conf", "fail_threshold=30", "wait_interval=20", "recovery_time=60", "connect_timeout=500ms",
+                    "backup_path=" + dir.resolve("backups"));
+            Files.createDirectories(dir.resolve("backups"));
+            Files.writeString(dir.resolve("backups/.web.stopped-for-restore-by-mvmm"), "2026-03-01T09:00:00Z\n");
+            hypervisor = new FakeHypervisor().shutOff("web");
+
+            assertThat(only(check()).verdict().kind()).isEqualTo("started");
+            assertThat(dir.resolve("backups/.web.stopped-for-restore-by-mvmm")).doesNotExist();
+            assertThat(markers.read("web")).isEmpty();
+        }
+
+        @Test
+        void a_marker_the_operation_put_back_is_removed_and_the_vm_checked_as_usual() {
+            markers.write(restore);
+
+            assertThat(only(check()).verdict().kind()).isEqualTo("healthy");
+            assertThat(hypervisor.calls()).isEmpty();
+            assertThat(markers.read("web")).isEmpty();
+        }
+    }
+
     @Test
     void a_vm_left_off_by_an_interrupted_reboot_is_started_by_the_next_run() {
         VmHealth.Builder interrupted = VmHealth.fresh("web", clock.instant()).toBuilder();
@@ -462,7 +572,7 @@ class HealthCheckTest {
             stores.add(own);
             Configuration config = new ConfigLoader(dir.resolve("conf")).load();
             HealthServices services = new HealthServices(hypervisor, new HealthRepository(own),
-                    new MaintenanceRepository(own), locks, new Prober(), events::add, clock, clock);
+                    new MaintenanceRepository(own), locks, markers, new Prober(), events::add, clock, clock);
             runs.add(pool.submit(() -> new HealthCheck(services).run(new CheckRequest(config.vms(), List.of()))));
         }
         for (java.util.concurrent.Future<CheckReport> run : runs) {
@@ -489,7 +599,7 @@ class HealthCheckTest {
         List<String> before = hypervisor.calls();
         VmConfig web = new ConfigLoader(dir.resolve("conf")).load().vms().get(0);
         HealthServices services = new HealthServices(hypervisor, new HealthRepository(store),
-                new MaintenanceRepository(store), locks, new Prober(), events::add, clock, clock);
+                new MaintenanceRepository(store), locks, markers, new Prober(), events::add, clock, clock);
 
         ActionRunner.Result result = new ActionRunner(services, new VmActions(hypervisor, clock, clock))
                 .complete(web, off, prior, HealthSettings.from(web.settings()));

@@ -111,7 +111,8 @@ class MonitorSoakTest {
             RecordingHypervisor hypervisor = new RecordingHypervisor(LibvirtHypervisor.connect(URI.create("test://"
                     + writeNode(plan.vms()))), clock, world::restarted);
             HealthServices health = new HealthServices(hypervisor, new HealthRepository(store),
-                    new MaintenanceRepository(store), new VmLocks(dir.resolve("locks"), clock), prober, event -> { },
+                    new MaintenanceRepository(store), new VmLocks(dir.resolve("locks"), clock),
+                    new dev.mvmm.core.power.PowerMarkers(dir.resolve("power")), prober, event -> { },
                     clock, Sleeper.SYSTEM);
             Monitor monitor = new Monitor(health, () -> new ConfigLoader(dir.resolve("conf")).load());
             Instant started = clock.instant();

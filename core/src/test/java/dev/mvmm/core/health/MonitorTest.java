@@ -58,7 +58,8 @@ class MonitorTest {
         store = StateStore.open(dir.resolve("mvmm.db"));
         prober = new Prober();
         HealthServices services = new HealthServices(hypervisor, new HealthRepository(store),
-                new MaintenanceRepository(store), new VmLocks(dir.resolve("locks"), Clock.systemUTC()), prober,
+                new MaintenanceRepository(store), new VmLocks(dir.resolve("locks"), Clock.systemUTC()),
+                new dev.mvmm.core.power.PowerMarkers(dir.resolve("power")), prober,
                 events::add, Clock.systemUTC(), Sleeper.SYSTEM);
         monitor = new Monitor(services, () -> new ConfigLoader(dir.resolve("conf")).load());
     }
@@ -104,6 +105,29 @@ class MonitorTest {
         assertThat(events.get(0).type()).isEqualTo("reboot");
         int after = monitor.statistics().get(0).checks();
         await("checks after the reboot", Duration.ofSeconds(5), () -> monitor.statistics().get(0).checks() > after);
+    }
+
+    @Test
+    void starts_a_vm_another_operation_stopped_once_that_operation_lets_go_of_it() throws Exception {
+        hypervisor.shutOff("db");
+        conf("db.conf", "action=none");
+        dev.mvmm.core.power.PowerMarkers markers = new dev.mvmm.core.power.PowerMarkers(dir.resolve("power"));
+        markers.write(dev.mvmm.core.power.PowerMarker.of("db", "replicate --shutdown-source", PowerState.RUNNING,
+                java.time.Instant.now().minusSeconds(600)));
+        VmLocks other = new VmLocks(dir.resolve("locks"), Clock.systemUTC());
+
+        try (dev.mvmm.core.lock.VmLock held = other.tryLock("db", "replicate to db2").orElseThrow()) {
+            monitor.start();
+            await("checks while the replicate holds db", Duration.ofSeconds(5),
+                    () -> monitor.statistics().stream().anyMatch(s -> s.vm().equals("db") && s.checks() >= 2));
+            assertThat(started("db")).as("left alone while locked").isFalse();
+        }
+        await("db started", Duration.ofSeconds(5), () -> started("db"));
+
+        assertThat(hypervisor.state("db")).isEqualTo(PowerState.RUNNING);
+        assertThat(markers.read("db")).isEmpty();
+        await("the start announced", Duration.ofSeconds(5), () -> events.stream()
+                .anyMatch(e -> e.type().equals("started") && e.message().contains("replicate --shutdown-source")));
     }
 
     @Test
@@ -353,7 +377,8 @@ class MonitorTest {
     private CheckReport check(MutableClock clock) {
         Configuration config = new ConfigLoader(dir.resolve("conf")).load();
         HealthServices services = new HealthServices(hypervisor, new HealthRepository(store),
-                new MaintenanceRepository(store), new VmLocks(dir.resolve("locks"), clock), prober, events::add,
+                new MaintenanceRepository(store), new VmLocks(dir.resolve("locks"), clock),
+                new dev.mvmm.core.power.PowerMarkers(dir.resolve("power")), prober, events::add,
                 clock, clock);
         return new HealthCheck(services).run(new CheckRequest(config.vms(), List.of()));
     }

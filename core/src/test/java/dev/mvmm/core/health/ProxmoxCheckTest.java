@@ -62,7 +62,8 @@ class ProxmoxCheckTest {
     private VmOutcome check() {
         Configuration config = new ConfigLoader(dir.resolve("conf")).load();
         HealthServices services = new HealthServices(hypervisor, new HealthRepository(store),
-                new MaintenanceRepository(store), new VmLocks(dir.resolve("locks"), clock), prober, event -> { },
+                new MaintenanceRepository(store), new VmLocks(dir.resolve("locks"), clock),
+                new dev.mvmm.core.power.PowerMarkers(dir.resolve("power")), prober, event -> { },
                 clock, clock);
         return new HealthCheck(services).run(new CheckRequest(config.vms(), List.of())).outcomes().get(0);
     }

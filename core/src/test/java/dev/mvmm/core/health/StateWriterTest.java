@@ -24,7 +24,7 @@ class StateWriterTest {
     void a_reload_of_one_vm_commits_only_when_a_change_of_that_vm_is_waiting() {
         try (StateStore store = StateStore.open(dir.resolve("mvmm.db"))) {
             HealthRepository health = new HealthRepository(store);
-            StateWriter writer = new StateWriter(new VmCheck(new HealthServices(null, health, null, null, null, null,
+            StateWriter writer = new StateWriter(new VmCheck(new HealthServices(null, health, null, null, null, null, null,
                     Clock.systemUTC(), null)));
             writer.add(VmHealth.fresh("db", NOW), checked("db"));
 

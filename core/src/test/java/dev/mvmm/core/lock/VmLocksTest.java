@@ -64,7 +64,8 @@ class VmLocksTest {
     @Test
     void a_lock_held_by_another_process_is_seen_with_its_holder_and_released_when_it_dies() throws Exception {
         Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), HoldLock.class.getName(), dir.toString(), "web")
+                System.getProperty("java.class.path"), HoldLock.class.getName(), dir.toString(), "web",
+                "replicate to web2")
                 .redirectErrorStream(true).start();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(other.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -73,11 +74,12 @@ class VmLocksTest {
 
             assertThat(locks.tryLock("web", "check")).isEmpty();
             assertThat(locks.holder("web")).get().satisfies(holder -> {
-                assertThat(holder.operation()).isEqualTo("backup");
+                assertThat(holder.operation()).as("an operation with spaces is read back whole")
+                        .isEqualTo("replicate to web2");
                 assertThat(holder.pid()).isEqualTo(other.pid());
             });
             assertThatThrownBy(() -> locks.lock("web", "check", Duration.ofMillis(300)))
-                    .isInstanceOf(LockedException.class).hasMessageContaining("locked by backup (pid " + other.pid());
+                    .isInstanceOf(LockedException.class).hasMessageContaining("locked by replicate to web2 (pid " + other.pid());
 
             other.destroyForcibly().waitFor();
             Optional<VmLock> after = locks.tryLock("web", "check");
@@ -91,7 +93,8 @@ class VmLocksTest {
     /** Holds a VM's lock until killed; run in a separate JVM by the test above. */
     public static final class HoldLock {
         public static void main(String[] args) throws InterruptedException {
-            VmLock lock = new VmLocks(Path.of(args[0]), Clock.systemUTC()).tryLock(args[1], "backup").orElseThrow();
+            VmLock lock = new VmLocks(Path.of(args[0]), Clock.systemUTC()).tryLock(args[1], args[2])
+                    .orElseThrow();
             System.out.println("locked");
             System.out.flush();
             Thread.sleep(60_000);
