@@ -78,6 +78,10 @@ public final class PowerMarkers {
     /** The VM's marker, if it has one. */
     public Optional<PowerMarker> read(String vm) {
         Path file = file(vm);
+        if (!Files.exists(file)) {
+            // The common case, and a monitor asks at every check: a stat is cheaper than an exception.
+            return Optional.empty();
+        }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
