@@ -122,6 +122,15 @@ class FaultCampaignIT {
         return alive;
     }
 
+    /** What the last killed run wrote (for a failure's message). */
+    private String lastKilledLog() throws IOException {
+        try (Stream<Path> logs = Files.list(dir)) {
+            Path last = logs.filter(p -> p.getFileName().toString().startsWith("killed-"))
+                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified())).orElse(null);
+            return last == null ? "" : Files.readString(last);
+        }
+    }
+
     private long timed(Runnable work) {
         long start = System.nanoTime();
         work.run();
@@ -175,13 +184,19 @@ class FaultCampaignIT {
             if (killDuring(command(args.toArray(String[]::new)), full + 1500, "virtnbdbackup")) {
                 killedWhileRunning++;
             }
+            String killed = lastKilledLog();
 
             TestBed.Run next = mvmm("backup", vm);
 
-            assertOk(next);
-            assertThat(next.out()).containsPattern(vm + " +ok +(full|inc) ");
-            assertThat(TestBed.domState(vm)).as("the VM was shut off and stays so").isEqualTo("shut off");
-            assertChainsRestore(current);
+            try {
+                assertOk(next);
+                assertThat(next.out()).containsPattern(vm + " +ok +(full|inc) ");
+                assertThat(TestBed.domState(vm)).as("the VM was shut off and stays so").isEqualTo("shut off");
+                assertChainsRestore(current);
+            } catch (AssertionError e) {
+                throw new AssertionError("round " + round + " (" + args + "), the killed run said:\n" + killed
+                        + "\nthe next run: " + next + "\n" + e.getMessage(), e);
+            }
             survived++;
         }
         SUMMARY.add(String.format("backup:          %d faults injected (%d while mvmm ran), %d survived", ROUNDS,
