@@ -19,11 +19,14 @@ final class ChainFindings {
     }
 
     /**
-     * @param images per disk target, {@code qemu-img info} of its image, read just now
+     * @param images  per disk target, {@code qemu-img info} of its image, read just now
+     * @param libvirt libvirt's checkpoints of the VM ({@link Tools#checkpoints}), read just now
+     * @param unsized for a running VM whose chain has checkpoints, {@link Tools#brokenBitmaps} of the chain's
+     *                newest one (read beside the list, so whether libvirt has that checkpoint is decided here)
      */
-    static ChainCheck.Findings gather(Tools tools, String vm, ChainFolder folder, DomainDisks domain,
-            List<DomainDisks.Disk> disks, Map<String, Tools.ImageInfo> images, boolean running) {
-        List<String> libvirt = tools.checkpoints(vm);
+    static ChainCheck.Findings gather(String vm, ChainFolder folder, DomainDisks domain,
+            List<DomainDisks.Disk> disks, Map<String, Tools.ImageInfo> images, boolean running, List<String> libvirt,
+            List<String> unsized) {
         Map<String, List<String>> bitmaps = null;
         Map<String, List<String>> unusable = new LinkedHashMap<>();
         String newest = folder.checkpoints().isEmpty() ? null : folder.checkpoints().get(folder.checkpoints().size() - 1);
@@ -42,9 +45,9 @@ final class ChainFindings {
                     unusable.put(disk.target(), bad);
                 }
             }
-        } else if (newest != null && libvirt.contains(newest)) {
+        } else if (newest != null && libvirt.contains(newest) && unsized != null) {
             // A running QEMU's own view: a bitmap it loaded as inconsistent (or lost) has no size in libvirt.
-            for (String target : tools.brokenBitmaps(vm, newest)) {
+            for (String target : unsized) {
                 unusable.put(target, List.of(newest));
             }
         }

@@ -2,6 +2,7 @@ package dev.mvmm.core.backup;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.tinylog.Logger;
 
 /**
@@ -17,12 +18,19 @@ final class StaleCheckpoints {
     private StaleCheckpoints() {
     }
 
-    static void clean(Tools tools, String vm, List<DomainDisks.Disk> disks, boolean running) {
-        List<String> stale = tools.checkpoints(vm);
+    /**
+     * @param known  libvirt's checkpoints of the VM as just read, or null to read them
+     * @param images per disk target, {@code qemu-img info} of its image as just read, or null to read them
+     */
+    static void clean(Tools tools, String vm, List<DomainDisks.Disk> disks, boolean running, List<String> known,
+            Map<String, Tools.ImageInfo> images) {
+        List<String> stale = known != null ? known : tools.checkpoints(vm);
+        boolean deleted = false;
         for (int i = stale.size() - 1; i >= 0; i--) {
             if (!stale.get(i).startsWith(PREFIX)) {
                 continue;
             }
+            deleted = true;
             try {
                 if (running) {
                     tools.deleteCheckpoint(vm, stale.get(i));
@@ -36,7 +44,10 @@ final class StaleCheckpoints {
         }
         List<String> removed = new ArrayList<>();
         for (DomainDisks.Disk disk : disks) {
-            for (String bitmap : tools.imageInfo(disk.file()).bitmaps()) {
+            // Deleting a running VM's checkpoint removes its bitmaps too: the image is then read again.
+            boolean current = images != null && images.containsKey(disk.target()) && !(running && deleted);
+            Tools.ImageInfo image = current ? images.get(disk.target()) : tools.imageInfo(disk.file());
+            for (String bitmap : image.bitmaps()) {
                 if (!bitmap.startsWith(PREFIX)) {
                     continue;
                 }

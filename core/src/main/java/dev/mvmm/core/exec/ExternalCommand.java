@@ -48,6 +48,7 @@ public final class ExternalCommand {
         Map<String, String> environment = new HashMap<>(System.getenv());
         environment.putAll(extraEnvironment);
         Logger.debug("running {}", command);
+        long started = System.nanoTime();
         int exitCode;
         try {
             exitCode = executor.execute(line, environment);
@@ -56,6 +57,7 @@ public final class ExternalCommand {
         } catch (IOException e) {
             return new CommandResult(command, -1, "", "cannot run " + command.get(0) + ": " + e.getMessage(), false);
         }
+        Logger.debug("{} exited {} after {} ms", command.get(0), exitCode, (System.nanoTime() - started) / 1_000_000);
         return new CommandResult(command, watchdog.killedProcess() ? -1 : exitCode,
                 out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), watchdog.killedProcess());
     }

@@ -345,13 +345,47 @@ class BackupsTest {
         assertThat(stats().result()).isEqualTo("ok");
     }
 
+    @Test
+    void a_full_backup_reads_the_checkpoints_and_each_disk_once_before_virtnbdbackup() {
+        VmBackup outcome = backup(null, false, false);
+
+        assertThat(outcome.result()).as(outcome.detail()).isEqualTo(VmBackup.Result.OK);
+        assertThat(tools.reads).containsExactlyInAnyOrder("checkpoint-list", "info /images/" + VM + ".qcow2");
+    }
+
+    @Test
+    void an_incremental_reads_the_checkpoints_their_sizes_and_each_disk_once() {
+        assertThat(backup(null, false, false).result()).isEqualTo(VmBackup.Result.OK);
+        tools.reads.clear();
+
+        VmBackup outcome = backup(null, false, false);
+
+        assertThat(outcome.level()).isEqualTo("inc");
+        assertThat(tools.reads).containsExactlyInAnyOrder("checkpoint-list", "sizes virtnbdbackup.0",
+                "info /images/" + VM + ".qcow2");
+    }
+
+    @Test
+    void stale_checkpoints_of_a_running_vm_are_deleted_and_its_disk_read_again_before_a_new_chain() {
+        tools.checkpoints.add("virtnbdbackup.3");
+
+        VmBackup outcome = backup(null, false, false);
+
+        assertThat(outcome.result()).as(outcome.detail()).isEqualTo(VmBackup.Result.OK);
+        assertThat(tools.reads).containsExactlyInAnyOrder("checkpoint-list", "info /images/" + VM + ".qcow2",
+                "info /images/" + VM + ".qcow2");
+        assertThat(tools.checkpoints).containsExactly("virtnbdbackup.0");
+    }
+
     /** virsh, qemu-img and virtnbdbackup as far as a backup run sees them; virtnbdbackup writes a plausible chain. */
     static final class FakeTools extends Tools {
 
         String missing;
         Runnable during = () -> { };
         long actualSize = 1 << 20;
-        final List<String> checkpoints = new ArrayList<>();
+        final List<String> checkpoints = Collections.synchronizedList(new ArrayList<>());
+        /** The reading calls, in the order they came (virsh and qemu-img may run side by side). */
+        final List<String> reads = Collections.synchronizedList(new ArrayList<>());
 
         FakeTools() {
             super("test:///fake");
@@ -364,6 +398,7 @@ class BackupsTest {
 
         @Override
         public List<String> checkpoints(String vm) {
+            reads.add("checkpoint-list");
             return List.copyOf(checkpoints);
         }
 
@@ -379,6 +414,7 @@ class BackupsTest {
 
         @Override
         public ImageInfo imageInfo(String file) {
+            reads.add("info " + file);
             return new ImageInfo("qcow2", "1.1", List.copyOf(checkpoints), 1 << 30, actualSize);
         }
 
@@ -388,6 +424,7 @@ class BackupsTest {
 
         @Override
         public List<String> brokenBitmaps(String vm, String checkpoint) {
+            reads.add("sizes " + checkpoint);
             return List.of();
         }
 
