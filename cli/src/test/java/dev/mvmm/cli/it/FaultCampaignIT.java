@@ -195,7 +195,11 @@ class FaultCampaignIT {
                 assertChainsRestore(current);
             } catch (AssertionError e) {
                 throw new AssertionError("round " + round + " (" + args + "), the killed run said:\n" + killed
-                        + "\nthe next run: " + next + "\n" + e.getMessage(), e);
+                        + "\nthe next run: " + next + "\n" + e.getMessage() + "\nthe disk: "
+                        + TestBed.run(List.of("qemu-img", "info", "-U", disk.toString()), 60) + "\ncheckpoints: "
+                        + TestBed.run(List.of("virsh", "-c", TestBed.URI, "checkpoint-list", vm), 60) + "\nchain: "
+                        + TestBed.run(List.of("ls", "-laR", backups.toString()), 60) + "\nlogs: "
+                        + TestBed.run(List.of("sh", "-c", "tail -n 15 " + backups.resolve(vm) + "/*.log"), 60), e);
             }
             survived++;
         }

@@ -65,7 +65,15 @@ public final class ChainCheck {
         if (moved != null) {
             return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, true, moved);
         }
-        if (!folder.partialFiles().isEmpty()) {
+        String withoutData = withoutData(folder, chain);
+        if (withoutData != null && !withoutData.equals(chain.get(chain.size() - 1))) {
+            return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, true, "checkpoint " + withoutData
+                    + " has no backup data (later incrementals would restore without its changes)");
+        }
+        // A run cut off after virtnbdbackup recorded its checkpoint but before the data file was begun
+        // leaves no .partial: the newest checkpoint simply has no data. That is a cut-off incremental too;
+        // taken for consistent, the next incremental would start from it and miss every change before it.
+        if (!folder.partialFiles().isEmpty() || withoutData != null) {
             ChainPlan plan = repairOrArchive(found, chain);
             if (fullRequested && plan instanceof ChainPlan.Repair) {
                 ChainPlan.Repair repair = (ChainPlan.Repair) plan;
@@ -109,6 +117,23 @@ public final class ChainCheck {
             return new ChainPlan.NewChain(ChainPlan.Previous.ARCHIVE, true, "a backup was cut off and " + mismatch);
         }
         return new ChainPlan.Repair(last, "a backup was cut off at checkpoint " + last + "; dropping it");
+    }
+
+    /**
+     * The first incremental checkpoint of the chain that lacks a data file for a disk its full backup
+     * holds ({@code <disk>.inc.<checkpoint>.data} for every {@code <disk>.full.data}), or null.
+     */
+    static String withoutData(ChainFolder folder, List<String> chain) {
+        List<String> disks = folder.dataFiles().stream().filter(name -> name.endsWith(".full.data"))
+                .map(name -> name.substring(0, name.length() - ".full.data".length())).toList();
+        for (String checkpoint : chain.subList(1, chain.size())) {
+            for (String disk : disks) {
+                if (!folder.dataFiles().contains(disk + ".inc." + checkpoint + ".data")) {
+                    return checkpoint;
+                }
+            }
+        }
+        return null;
     }
 
     /** Why libvirt's checkpoints or the bitmaps disagree with the chain, or null when they agree. */

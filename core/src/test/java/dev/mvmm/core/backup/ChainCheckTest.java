@@ -22,6 +22,8 @@ class ChainCheckTest {
     }
 
     private static final List<String> DATA = List.of("vda.full.data", "vda.inc.virtnbdbackup.1.data");
+    private static final List<String> DATA3 = List.of("vda.full.data", "vda.inc.virtnbdbackup.1.data",
+            "vda.inc.virtnbdbackup.2.data");
 
     @Test
     void no_chain_starts_one() {
@@ -59,6 +61,40 @@ class ChainCheckTest {
 
         assertThat(plan).isEqualTo(new ChainPlan.Repair("virtnbdbackup.2",
                 "a backup was cut off at checkpoint virtnbdbackup.2; dropping it"));
+    }
+
+    @Test
+    void an_incremental_cut_off_before_its_data_file_was_begun_is_repaired() {
+        // virtnbdbackup recorded checkpoint 2 (libvirt, .cpt, checkpoints/) and was killed before it
+        // created vda.inc.virtnbdbackup.2.data.partial: no partial file, and no data for checkpoint 2.
+        List<String> three = List.of("virtnbdbackup.0", "virtnbdbackup.1", "virtnbdbackup.2");
+        ChainFolder cut = folder(three, List.of(), DATA);
+
+        ChainPlan plan = ChainCheck.decide(found(cut, three, Map.of("vda", three)), false, null);
+
+        assertThat(plan).isEqualTo(new ChainPlan.Repair("virtnbdbackup.2",
+                "a backup was cut off at checkpoint virtnbdbackup.2; dropping it"));
+    }
+
+    @Test
+    void a_second_disk_without_data_for_the_newest_checkpoint_is_a_cut_off_too() {
+        ChainFolder cut = folder(TWO, List.of(), List.of("vda.full.data", "vdb.full.data",
+                "vda.inc.virtnbdbackup.1.data"));
+
+        assertThat(ChainCheck.decide(found(cut, TWO, null), false, null)).isInstanceOf(ChainPlan.Repair.class);
+    }
+
+    @Test
+    void a_checkpoint_without_data_inside_the_chain_archives_it() {
+        List<String> three = List.of("virtnbdbackup.0", "virtnbdbackup.1", "virtnbdbackup.2");
+        ChainFolder holed = folder(three, List.of(), List.of("vda.full.data", "vda.inc.virtnbdbackup.2.data"));
+
+        ChainPlan plan = ChainCheck.decide(found(holed, three, null), false, null);
+
+        assertThat(plan).isInstanceOfSatisfying(ChainPlan.NewChain.class, fresh -> {
+            assertThat(fresh.previous()).isEqualTo(ChainPlan.Previous.ARCHIVE);
+            assertThat(fresh.reason()).contains("virtnbdbackup.1 has no backup data");
+        });
     }
 
     @Test
@@ -216,9 +252,9 @@ class ChainCheckTest {
     void rotation_after_max_backups_per_chain() {
         List<String> three = List.of("virtnbdbackup.0", "virtnbdbackup.1", "virtnbdbackup.2");
 
-        assertThat(ChainCheck.decide(found(folder(three, List.of(), DATA), three, null), false, 3))
+        assertThat(ChainCheck.decide(found(folder(three, List.of(), DATA3), three, null), false, 3))
                 .isInstanceOf(ChainPlan.Extend.class);
-        assertThat(ChainCheck.decide(found(folder(three, List.of(), DATA), three, null), false, 2).reason())
+        assertThat(ChainCheck.decide(found(folder(three, List.of(), DATA3), three, null), false, 2).reason())
                 .contains("max_backups_per_chain=2");
     }
 
@@ -237,7 +273,7 @@ class ChainCheckTest {
     void bitmaps_in_another_order_are_still_consistent() {
         List<String> three = List.of("virtnbdbackup.0", "virtnbdbackup.1", "virtnbdbackup.2");
 
-        assertThat(ChainCheck.decide(found(folder(three, List.of(), DATA), three, Map.of("vda",
+        assertThat(ChainCheck.decide(found(folder(three, List.of(), DATA3), three, Map.of("vda",
                 List.of("virtnbdbackup.0", "virtnbdbackup.2", "virtnbdbackup.1"))), false, null))
                 .isInstanceOf(ChainPlan.Extend.class);
     }
