@@ -167,6 +167,9 @@ public final class Backups {
             }
             Logger.tag(vm).info("power: {}", restored.story());
         }
+        if (!dryRun) {
+            Archives.finishDeletions(settings.backupPath(), vm);
+        }
         VmStatus status = services.hypervisor().status(vm).orElse(null);
         if (status == null) {
             return skipped(vm, "not on this host");
@@ -273,7 +276,7 @@ public final class Backups {
             }
         } else if (fresh.previous() == ChainPlan.Previous.DELETE) {
             Logger.tag(vm).warn("deleting {}: it holds nothing restorable ({})", folder.directory(), fresh.reason());
-            Archives.delete(folder.directory());
+            Archives.discard(folder.directory());
         }
         StaleCheckpoints.clean(services.tools(), vm, disks, running);
         return null;
