@@ -27,10 +27,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class FaultRounds {
 
-    static final int ROUNDS = Integer.parseInt(System.getenv().getOrDefault("MVMM_FAULT_ROUNDS", "3"));
+    static final int ROUNDS = rounds(3);
+    /** Rounds of the fault kinds of FaultStepsIT and LibvirtdRestartIT, slower ones, in CI. */
+    static final int FEWER_ROUNDS = rounds(2);
     static final long SEED = Long.parseLong(System.getenv().getOrDefault("MVMM_FAULT_SEED",
             Long.toString(System.nanoTime() % 100_000)));
     static final List<String> SUMMARY = new ArrayList<>();
+
+    /** {@code MVMM_FAULT_ROUNDS} when set (a soak), else the CI default given. */
+    private static int rounds(int ciDefault) {
+        String set = System.getenv("MVMM_FAULT_ROUNDS");
+        return set == null ? ciDefault : Integer.parseInt(set);
+    }
 
     @TempDir
     Path dir;
@@ -48,7 +56,8 @@ abstract class FaultRounds {
 
     @AfterAll
     static void report() throws IOException {
-        String text = "fault campaign, seed " + SEED + ", " + ROUNDS + " rounds per operation\n"
+        String text = "fault campaign, seed " + SEED + ", " + ROUNDS + " rounds per operation (" + FEWER_ROUNDS
+                + " of the slower kinds)\n"
                 + String.join("\n", SUMMARY) + "\n";
         System.out.print(text);
         Files.writeString(Path.of("target", "fault-campaign.txt"), text);

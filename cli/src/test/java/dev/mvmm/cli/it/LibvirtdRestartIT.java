@@ -94,7 +94,7 @@ class LibvirtdRestartIT extends FaultRounds {
         int survived = 0;
         int failed = 0;
         List<String> signals = new ArrayList<>();
-        for (int round = 0; round < ROUNDS; round++) {
+        for (int round = 0; round < FEWER_ROUNDS; round++) {
             String signal = signal();
             signals.add(signal);
             TestBed.Run cut = restartDuring(command("backup", vm), "virtnbdbackup.*" + vm, 1500, signal);
@@ -118,7 +118,7 @@ class LibvirtdRestartIT extends FaultRounds {
             survived++;
         }
         SUMMARY.add(String.format("libvirtd restart (backup): %d faults injected (%s; %d failed the backup), %d "
-                + "survived", ROUNDS, String.join(",", signals), failed, survived));
+                + "survived", FEWER_ROUNDS, String.join(",", signals), failed, survived));
     }
 
     private long qemuStarts() throws IOException {
@@ -141,7 +141,7 @@ class LibvirtdRestartIT extends FaultRounds {
         int survived = 0;
         int failed = 0;
         List<String> signals = new ArrayList<>();
-        for (int round = 0; round < ROUNDS; round++) {
+        for (int round = 0; round < FEWER_ROUNDS; round++) {
             Path state = dir.resolve("state-" + round);
             long starts = qemuStarts();
             String signal = signal();
@@ -165,6 +165,6 @@ class LibvirtdRestartIT extends FaultRounds {
             survived++;
         }
         SUMMARY.add(String.format("libvirtd restart (reboot): %d faults injected (%s; %d cut the reboot), %d "
-                + "survived", ROUNDS, String.join(",", signals), failed, survived));
+                + "survived", FEWER_ROUNDS, String.join(",", signals), failed, survived));
     }
 }
