@@ -366,6 +366,11 @@ public final class Backups {
             services.hypervisor().startPaused(vm);
             startedPaused = true;
         }
+        if (running && services.tools().abortLeftoverBackupJob(vm)) {
+            // Under the lock, and no virtnbdbackup runs for the VM (looked at above): the job is no one's.
+            Logger.tag(vm).warn("ended a backup job the VM still had with no virtnbdbackup behind it (libvirtd "
+                    + "restarted during an earlier backup?)");
+        }
         Map<String, String> stored = storedFiles(chainDir);
         CommandResult result;
         try {
