@@ -7,167 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fault injection with a real VM: {@code mvmm} killed with SIGKILL at a random (seeded) moment of
  * a backup, an in-place restore and a replicate, sometimes with the tool it was running killed too.
  * After each fault the next run must succeed and say so, the VM must be in the state it was in
  * before (running stays running), and every chain must still restore bit-identical to a state
- * the disk really had. Rounds per operation: {@code MVMM_FAULT_ROUNDS} (default 3, for CI; raise it
- * for a soak), seed {@code MVMM_FAULT_SEED} (printed). Figures go to stdout and
- * {@code target/fault-campaign.txt}.
+ * the disk really had. Rounds, seed and the tally: {@link FaultRounds}; the other fault kinds are in
+ * {@link FaultStepsIT} and {@link LibvirtdRestartIT}.
  */
-class FaultCampaignIT {
-
-    private static final int ROUNDS = Integer.parseInt(System.getenv().getOrDefault("MVMM_FAULT_ROUNDS", "3"));
-    private static final long SEED = Long.parseLong(System.getenv().getOrDefault("MVMM_FAULT_SEED",
-            Long.toString(System.nanoTime() % 100_000)));
-    private static final List<String> SUMMARY = new ArrayList<>();
-
-    @TempDir
-    Path dir;
-
-    private final Random random = new Random(SEED);
-    private String vm;
-    private Path disk;
-    private Path backups;
-    private final List<Path> states = new ArrayList<>();
-
-    @BeforeAll
-    static void bed() {
-        TestBed.require();
-    }
-
-    @AfterAll
-    static void report() throws IOException {
-        String text = "fault campaign, seed " + SEED + ", " + ROUNDS + " rounds per operation\n"
-                + String.join("\n", SUMMARY) + "\n";
-        System.out.print(text);
-        Files.writeString(Path.of("target", "fault-campaign.txt"), text);
-    }
-
-    @BeforeEach
-    void setUp() throws IOException {
-        vm = "mvmm-fault-" + UUID.randomUUID().toString().substring(0, 8);
-        disk = Path.of("/var/lib/libvirt/images", vm + ".qcow2");
-        TestBed.defineTinyVm(vm, disk);
-        backups = dir.resolve("backups");
-        Files.createDirectories(dir.resolve("conf"));
-        Files.write(dir.resolve("conf/mvmm.conf"), List.of("uri=" + TestBed.URI, "backup_path=" + backups,
-                "max_chains=100", "wait_time=1s"));
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        TestBed.undefine(vm);
-        try (Stream<Path> images = Files.list(Path.of("/var/lib/libvirt/images"))) {
-            for (Path image : images.filter(p -> p.getFileName().toString().startsWith(vm)).toList()) {
-                TestBed.run(List.of("rm", "-rf", image.toString()), 30);
-            }
-        }
-    }
-
-    private List<String> command(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.add(1, "--config-dir=" + dir.resolve("conf"));
-        all.add(2, "--state=" + dir.resolve("state/mvmm.db"));
-        return TestBed.mvmm(all.toArray(String[]::new));
-    }
-
-    private TestBed.Run mvmm(String... args) {
-        return TestBed.run(command(args), 600);
-    }
-
-    /** Writes a random pattern somewhere on the (shut off) disk and keeps a copy of the result. */
-    private Path change() {
-        int megabyte = random.nextInt(56);
-        TestBed.writePattern(disk, 1 + random.nextInt(254), megabyte + "M", (1 + random.nextInt(8)) + "M");
-        Path copy = dir.resolve("state-" + states.size() + ".qcow2");
-        TestBed.Run run = TestBed.run(List.of("qemu-img", "convert", "-U", "-O", "qcow2", disk.toString(),
-                copy.toString()), 120);
-        assertThat(run.status()).as(run.toString()).isZero();
-        states.add(copy);
-        return copy;
-    }
-
-    /**
-     * Starts the command, waits a random time up to {@code maxMillis}, then kills it with SIGKILL
-     * (and, half the time, the external tool it runs, by name); returns whether it was still running.
-     */
-    private boolean killDuring(List<String> command, long maxMillis, String tool) throws Exception {
-        Process run = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("killed-" + UUID.randomUUID() + ".log").toFile()).start();
-        long delay = (long) (random.nextDouble() * maxMillis);
-        boolean alive = !run.waitFor(delay, TimeUnit.MILLISECONDS);
-        run.destroyForcibly();
-        assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        if (tool != null && random.nextBoolean()) {
-            TestBed.run(List.of("pkill", "-9", "-f", tool + ".*" + vm), 10);
-        }
-        // An orphaned tool may still be finishing; the next run must cope with that too, but the
-        // checks below need it gone.
-        for (int i = 0; i < 600 && TestBed.run(List.of("pgrep", "-f", "virtnbd.*" + vm), 10).status() == 0; i++) {
-            Thread.sleep(100);
-        }
-        return alive;
-    }
-
-    /** What the last killed run wrote (for a failure's message). */
-    private String lastKilledLog() throws IOException {
-        try (Stream<Path> logs = Files.list(dir)) {
-            Path last = logs.filter(p -> p.getFileName().toString().startsWith("killed-"))
-                    .max(java.util.Comparator.comparing(p -> p.toFile().lastModified())).orElse(null);
-            return last == null ? "" : Files.readString(last);
-        }
-    }
-
-    private long timed(Runnable work) {
-        long start = System.nanoTime();
-        work.run();
-        return (System.nanoTime() - start) / 1_000_000;
-    }
-
-    private void assertOk(TestBed.Run run) {
-        assertThat(run.status()).as(run.toString()).isZero();
-    }
-
-    /** Every chain's last checkpoint restores to one of the states the disk really had. */
-    private int assertChainsRestore(Path current) throws IOException {
-        List<Path> chains;
-        try (Stream<Path> entries = Files.list(backups)) {
-            chains = entries.filter(p -> Files.isDirectory(p) && p.getFileName().toString().startsWith(vm))
-                    .sorted().toList();
-        }
-        for (Path chain : chains) {
-            Path out = dir.resolve("restore-" + UUID.randomUUID());
-            TestBed.Run restore = TestBed.run(List.of("virtnbdrestore", "-i", chain.toString(), "-o",
-                    out.toString(), "--noprogress"), 300);
-            assertThat(restore.status()).as("chain " + chain.getFileName() + " restores: " + restore).isZero();
-            Path image = out.resolve(disk.getFileName());
-            if (chain.getFileName().toString().equals(vm)) {
-                TestBed.assertSameContent(image, current);
-            } else {
-                assertThat(states.stream().anyMatch(state -> same(image, state)))
-                        .as("archived chain " + chain.getFileName() + " restores to a state the disk had").isTrue();
-            }
-            TestBed.run(List.of("rm", "-rf", out.toString()), 60);
-        }
-        return chains.size();
-    }
-
-    private static boolean same(Path a, Path b) {
-        return TestBed.run(List.of("qemu-img", "compare", "-U", a.toString(), b.toString()), 120).status() == 0;
-    }
+class FaultCampaignIT extends FaultRounds {
 
     @Test
     void mvmm_killed_at_random_moments_of_backups_loses_no_chain_and_the_next_run_recovers() throws Exception {

@@ -95,19 +95,6 @@ class RemoteSyncIT {
         assertThat(compare.status()).as(compare.toString()).isZero();
     }
 
-    private static List<String> files(Path chain) throws IOException {
-        try (Stream<Path> walk = Files.walk(chain)) {
-            return walk.filter(Files::isRegularFile).map(p -> chain.relativize(p) + " " + p.toFile().length())
-                    .sorted().toList();
-        }
-    }
-
-    private static List<String> entries(Path directory) throws IOException {
-        try (Stream<Path> list = Files.list(directory)) {
-            return list.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-    }
-
     @Test
     void full_and_incremental_are_mirrored_and_restore_bit_identical_from_the_remote() throws Exception {
         write(0xab, "0", "4M");
@@ -119,8 +106,8 @@ class RemoteSyncIT {
         TestBed.Run inc = backup();
 
         assertThat(inc.status()).as(inc.toString()).isZero();
-        assertThat(files(remote.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
-        assertThat(entries(remote)).containsExactly(vm);
+        assertThat(TestBed.files(remote.resolve(vm))).isEqualTo(TestBed.files(backups.resolve(vm)));
+        assertThat(TestBed.entries(remote)).containsExactly(vm);
         assertRestores(remote.resolve(vm), disk);
         TestBed.Run list = TestBed.run(TestBed.mvmm("backup", "list", "--remote", vm, "--config-dir="
                 + dir.resolve("conf"), "--state=" + dir.resolve("state.db")), 60);
@@ -141,13 +128,13 @@ class RemoteSyncIT {
         TestBed.Run third = backup("--full");
 
         assertThat(third.status()).as(third.toString()).isZero();
-        assertThat(files(remote.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
-        List<String> remoteArchives = entries(remote).stream().filter(n -> !n.equals(vm)).toList();
+        assertThat(TestBed.files(remote.resolve(vm))).isEqualTo(TestBed.files(backups.resolve(vm)));
+        List<String> remoteArchives = TestBed.entries(remote).stream().filter(n -> !n.equals(vm)).toList();
         assertThat(remoteArchives).hasSize(1);
-        String newest = entries(backups).stream().filter(n -> n.startsWith(vm + ".")).max(String::compareTo)
+        String newest = TestBed.entries(backups).stream().filter(n -> n.startsWith(vm + ".")).max(String::compareTo)
                 .orElseThrow();
         assertThat(remoteArchives).containsExactly(newest);
-        assertThat(files(remote.resolve(newest))).isEqualTo(files(backups.resolve(newest)));
+        assertThat(TestBed.files(remote.resolve(newest))).isEqualTo(TestBed.files(backups.resolve(newest)));
     }
 
     @Test
@@ -180,10 +167,10 @@ class RemoteSyncIT {
         TestBed.Run back = backup("--sync-only");
 
         assertThat(back.status()).as(back.toString()).isZero();
-        String archived = entries(backups).stream().filter(n -> n.startsWith(vm + ".")).findFirst().orElseThrow();
-        assertThat(entries(remote)).containsExactlyInAnyOrder(vm, archived);
-        assertThat(files(remote.resolve(archived))).isEqualTo(files(backups.resolve(archived)));
-        assertThat(files(remote.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
+        String archived = TestBed.entries(backups).stream().filter(n -> n.startsWith(vm + ".")).findFirst().orElseThrow();
+        assertThat(TestBed.entries(remote)).containsExactlyInAnyOrder(vm, archived);
+        assertThat(TestBed.files(remote.resolve(archived))).isEqualTo(TestBed.files(backups.resolve(archived)));
+        assertThat(TestBed.files(remote.resolve(vm))).isEqualTo(TestBed.files(backups.resolve(vm)));
     }
 
     @Test
@@ -201,7 +188,7 @@ class RemoteSyncIT {
             configure("notify_command=" + script);
             write(0xab, "0", "4M");
             assertThat(backup().status()).isZero();
-            List<String> before = files(remote.resolve(vm));
+            List<String> before = TestBed.files(remote.resolve(vm));
             write(0x5a, "4M", "24M");
 
             TestBed.Run full = backup();
@@ -209,8 +196,8 @@ class RemoteSyncIT {
             assertThat(full.status()).as(full.toString()).isEqualTo(1);
             assertThat(full.out()).contains(vm + "  ok       inc").contains(vm + "  failed   sync  failed: copying")
                     .contains("the remote is full");
-            assertThat(entries(remote)).as("no half copy left to fill the remote").containsExactly(vm);
-            assertThat(files(remote.resolve(vm))).as("the last complete mirror").isEqualTo(before);
+            assertThat(TestBed.entries(remote)).as("no half copy left to fill the remote").containsExactly(vm);
+            assertThat(TestBed.files(remote.resolve(vm))).as("the last complete mirror").isEqualTo(before);
             assertThat(Files.readAllLines(events)).singleElement().asString()
                     .startsWith("sync-failure|" + vm + "|" + vm + ": off-site copy failed, retried next run: copying");
             assertRestores(backups.resolve(vm), disk);
@@ -220,8 +207,8 @@ class RemoteSyncIT {
             TestBed.Run retry = backup("--sync-only");
 
             assertThat(retry.status()).as(retry.toString()).isZero();
-            assertThat(entries(remote)).containsExactly(vm);
-            assertThat(files(remote.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
+            assertThat(TestBed.entries(remote)).containsExactly(vm);
+            assertThat(TestBed.files(remote.resolve(vm))).isEqualTo(TestBed.files(backups.resolve(vm)));
             assertRestores(remote.resolve(vm), disk);
         } finally {
             TestBed.run(List.of("umount", remote.toString()), 30);
@@ -232,7 +219,7 @@ class RemoteSyncIT {
     void a_sync_killed_mid_transfer_never_presents_a_half_chain_and_is_retried() throws Exception {
         write(0xab, "0", "4M");
         assertThat(backup().status()).isZero();
-        List<String> before = files(remote.resolve(vm));
+        List<String> before = TestBed.files(remote.resolve(vm));
         write(0x5a, "4M", "40M");
         configure("remote_bwlimit=2000");
         Process run = new ProcessBuilder(TestBed.mvmm("backup", vm, "--config-dir=" + dir.resolve("conf"),
@@ -251,14 +238,14 @@ class RemoteSyncIT {
         assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
 
         assertThat(run.exitValue()).as(Files.readString(dir.resolve("sync.log"))).isEqualTo(1);
-        assertThat(files(remote.resolve(vm))).as("the remote still shows the last complete mirror")
+        assertThat(TestBed.files(remote.resolve(vm))).as("the remote still shows the last complete mirror")
                 .isEqualTo(before);
 
         configure();
         TestBed.Run retry = backup("--sync-only");
 
         assertThat(retry.status()).as(retry.toString()).isZero();
-        assertThat(files(remote.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
+        assertThat(TestBed.files(remote.resolve(vm))).isEqualTo(TestBed.files(backups.resolve(vm)));
         assertThat(Files.exists(incoming)).isFalse();
         assertRestores(remote.resolve(vm), disk);
 
@@ -274,8 +261,8 @@ class RemoteSyncIT {
         TestBed.Run repaired = backup("--sync-only");
 
         assertThat(repaired.status()).as(repaired.toString()).isZero();
-        assertThat(entries(remote)).containsExactly(vm);
-        assertThat(files(remote.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
+        assertThat(TestBed.entries(remote)).containsExactly(vm);
+        assertThat(TestBed.files(remote.resolve(vm))).isEqualTo(TestBed.files(backups.resolve(vm)));
     }
 
     @Test
@@ -294,7 +281,7 @@ class RemoteSyncIT {
                 .matcher(down.err());
         assertThat(archived.find()).as(down.toString()).isTrue();
         String archive = archived.group(1);
-        assertThat(entries(backups)).as("max_chains=0 deleted the archive").doesNotContain(archive);
+        assertThat(TestBed.entries(backups)).as("max_chains=0 deleted the archive").doesNotContain(archive);
 
         ssh.start();
         write(0x32, "6M", "1M");
@@ -302,8 +289,8 @@ class RemoteSyncIT {
 
         assertThat(back.status()).as(back.toString()).isZero();
         assertThat(back.out()).contains(vm + "  ok       inc").contains(vm + "  ok       sync");
-        assertThat(entries(remote)).containsExactlyInAnyOrder(vm, archive);
-        assertThat(files(remote.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
+        assertThat(TestBed.entries(remote)).containsExactlyInAnyOrder(vm, archive);
+        assertThat(TestBed.files(remote.resolve(vm))).isEqualTo(TestBed.files(backups.resolve(vm)));
         assertRestores(remote.resolve(vm), disk);
     }
 
@@ -342,7 +329,7 @@ class RemoteSyncIT {
 
         assertThat(checked.status()).as(checked.toString()).isZero();
         assertThat(Files.mismatch(remote.resolve(vm).resolve(local.getFileName()), local)).isEqualTo(-1L);
-        assertThat(files(remote.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
+        assertThat(TestBed.files(remote.resolve(vm))).isEqualTo(TestBed.files(backups.resolve(vm)));
     }
 
     private static Path fullData(Path chain) throws IOException {
@@ -361,7 +348,7 @@ class RemoteSyncIT {
         TestBed.Run run = backup();
 
         assertThat(run.status()).as(run.toString()).isZero();
-        assertThat(files(nas.resolve(vm))).isEqualTo(files(backups.resolve(vm)));
+        assertThat(TestBed.files(nas.resolve(vm))).isEqualTo(TestBed.files(backups.resolve(vm)));
         assertRestores(nas.resolve(vm), disk);
     }
 }

@@ -201,6 +201,21 @@ final class TestBed {
         }
     }
 
+    /** A chain's files with their sizes, relative and sorted: two chains with the same list hold the same backup. */
+    static List<String> files(Path chain) throws IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(chain)) {
+            return walk.filter(Files::isRegularFile).map(p -> chain.relativize(p) + " " + p.toFile().length())
+                    .sorted().toList();
+        }
+    }
+
+    /** The names in a directory, sorted. */
+    static List<String> entries(Path directory) throws IOException {
+        try (java.util.stream.Stream<Path> list = Files.list(directory)) {
+            return list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
     static String domId(String name) {
         return checkedVirsh("domid", name);
     }

@@ -18,9 +18,13 @@ import org.tinylog.Logger;
 /**
  * Archived chains: {@code <VM>.<ISO 8601 basic UTC time>}, for example {@code web.20261121T135203Z}
  * (no colons, so rsync and ssh never take the name for a host). Only folders that match the pattern
- * exactly are ever touched: renaming an archive is the way to keep it for good.
+ * exactly are ever touched: renaming an archive is the way to keep it for good. A chain that goes is
+ * first renamed {@code .<name>.deleting}, so that a run cut off in the middle of deleting it never
+ * leaves a half chain under a chain's name; the next backup of the VM finishes such a deletion.
  */
 public final class Archives {
+
+    private static final String DELETING = ".deleting";
 
     private Archives() {
     }
@@ -67,7 +71,7 @@ public final class Archives {
         List<String> removed = doomed(list(backupPath, vm), settings, zone);
         if (!dryRun) {
             for (String name : removed) {
-                delete(backupPath.resolve(name));
+                discard(backupPath.resolve(name));
                 Logger.tag(vm).info("retention: deleted archived chain {}", name);
             }
         }
@@ -98,6 +102,48 @@ public final class Archives {
             }
         }
         return removed;
+    }
+
+    /**
+     * Deletes a chain: renamed to {@code .<name>.deleting} first (one atomic step), then deleted, so
+     * that a cut-off deletion leaves nothing under the chain's name that could be taken for a chain.
+     */
+    public static void discard(Path chain) {
+        if (!Files.exists(chain)) {
+            return;
+        }
+        Path hidden = chain.resolveSibling("." + chain.getFileName() + DELETING);
+        delete(hidden);
+        try {
+            Files.move(chain, hidden);
+        } catch (IOException e) {
+            throw new BackupException("cannot delete " + chain + " (renaming it to " + hidden.getFileName()
+                    + " first): " + e.getMessage());
+        }
+        delete(hidden);
+    }
+
+    /** Finishes the deletions of the VM's chains that a cut-off run left as {@code .<name>.deleting}; returns them. */
+    public static List<String> finishDeletions(Path backupPath, String vm) {
+        Pattern pattern = Pattern.compile("\\." + Pattern.quote(vm) + "(\\." + Stamps.PATTERN + ")?"
+                + Pattern.quote(DELETING));
+        List<String> finished = new ArrayList<>();
+        if (!Files.isDirectory(backupPath)) {
+            return finished;
+        }
+        try (Stream<Path> entries = Files.list(backupPath)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                if (pattern.matcher(entry.getFileName().toString()).matches()) {
+                    delete(entry);
+                    finished.add(entry.getFileName().toString());
+                    Logger.tag(vm).warn("finished deleting {}, which a cut-off run had begun to delete",
+                            entry.getFileName());
+                }
+            }
+        } catch (IOException e) {
+            throw new BackupException("cannot read " + backupPath + ": " + e.getMessage());
+        }
+        return finished;
     }
 
     /** Deletes a directory tree. */

@@ -169,6 +169,9 @@ public final class Backups {
             }
             Logger.tag(vm).info("power: {}", restored.story());
         }
+        if (!dryRun) {
+            Archives.finishDeletions(settings.backupPath(), vm);
+        }
         VmStatus status = services.hypervisor().status(vm).orElse(null);
         if (status == null) {
             return skipped(vm, "not on this host");
@@ -284,7 +287,7 @@ public final class Backups {
             }
         } else if (fresh.previous() == ChainPlan.Previous.DELETE) {
             Logger.tag(vm).warn("deleting {}: it holds nothing restorable ({})", folder.directory(), fresh.reason());
-            Archives.delete(folder.directory());
+            Archives.discard(folder.directory());
         }
         // What the chain check read still holds unless a repair just dropped a checkpoint: no second reading.
         boolean unchanged = fresh.cutOff() == null;
@@ -376,6 +379,11 @@ public final class Backups {
             services.markers().write(PowerMarker.of(vm, "backup", PowerState.SHUT_OFF, start));
             services.hypervisor().startPaused(vm);
             startedPaused = true;
+        }
+        if (running && services.tools().abortLeftoverBackupJob(vm)) {
+            // Under the lock, and no virtnbdbackup runs for the VM (looked at above): the job is no one's.
+            Logger.tag(vm).warn("ended a backup job the VM still had with no virtnbdbackup behind it (libvirtd "
+                    + "restarted during an earlier backup?)");
         }
         Map<String, String> stored = storedFiles(chainDir);
         CommandResult result;

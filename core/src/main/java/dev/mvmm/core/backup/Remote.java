@@ -120,7 +120,13 @@ public final class Remote {
     String fingerprint(String name) {
         CommandResult found = run("find", at(name), "-maxdepth", "1", "(", "-name", "*.full.data", "-o", "-name",
                 "*.copy.data", ")", "-printf", "%f %s %Ts\\n");
-        return found.succeeded() ? sorted(found.stdout()) : "";
+        if (!found.succeeded()) {
+            // Not "no full backup": read so, a cut ssh made the current mirror look like another chain's,
+            // and the sync archived it under a new name for remote retention to count.
+            throw new SyncException("cannot read which chain " + at(name) + " on " + destination + " holds: "
+                    + found.summary());
+        }
+        return sorted(found.stdout());
     }
 
     void move(String from, String to) {

@@ -84,6 +84,24 @@ public class Tools {
         return names;
     }
 
+    /**
+     * Ends a backup job the VM still has when no virtnbdbackup runs for it: after libvirtd was restarted
+     * in the middle of a backup, QEMU keeps the job and every later virtnbdbackup fails on it ("Check with
+     * virsh domjobinfo"). Returns whether there was one.
+     */
+    public boolean abortLeftoverBackupJob(String vm) {
+        CommandResult info = run(SHORT, List.of("virsh", "--connect=" + uri, "domjobinfo", "--domain=" + vm));
+        if (!info.succeeded() || !info.stdout().lines().anyMatch(line -> line.matches("Operation:\\s+Backup\\s*"))) {
+            return false;
+        }
+        CommandResult aborted = run(SHORT, List.of("virsh", "--connect=" + uri, "domjobabort", "--domain=" + vm));
+        if (!aborted.succeeded()) {
+            throw new BackupException("VM " + vm + " still has the backup job of an earlier run, and it cannot be "
+                    + "ended: " + aborted.summary() + "; try: virsh domjobabort " + vm);
+        }
+        return true;
+    }
+
     /** Forgets a checkpoint in libvirt only; the disks' bitmaps are removed separately. */
     public void deleteCheckpointMetadata(String vm, String checkpoint) {
         CommandResult result = run(SHORT, checkpointDeleteCommand(uri, vm, checkpoint, true));

@@ -159,30 +159,41 @@ final class ActionRunner {
             next.checkedAt = now;
             next.pending = null;
             String since = "the " + pending.action() + " begun at " + pending.since();
+            // The killed run's own record of the action: finished here, never counted a second time.
+            java.util.OptionalLong begun = services.health().interruptedAction(vm.name(), pending.action());
             if (current == null) {
                 Logger.tag(vm.name()).warn("VM disappeared from this host during {}; nothing to finish", since);
+                begun.ifPresent(id -> services.health().finishAction(id, "interrupted", "cut off; the VM then "
+                        + "disappeared from this host"));
                 return new Result(next.build(), null, null);
             }
             if (current.state() == PowerState.SHUT_OFF && !"reset".equals(pending.action())) {
-                return startStopped(vm, next, since, settings);
+                return startStopped(vm, next, since, settings, begun);
             }
             boolean sameRun = current.runId() != null && current.runId().equals(pending.runId());
             boolean young = now.isBefore(pending.since().plus(settings.waitInterval()).plus(RESUME_MARGIN));
             if (current.isRunning() && sameRun && young && pending.action().endsWith("reboot")) {
                 Logger.tag(vm.name()).warn("resuming {}, interrupted before the VM went down", since);
                 next.pending = pending;
-                long id = services.health().beginAction(next.build(), pending.action());
+                long id = begun.isPresent() ? begun.getAsLong()
+                        : services.health().beginAction(next.build(), pending.action());
                 return perform(vm, current, new HealthPolicy.Decision(next.build(), new Verdict.Failing(
                         "resuming " + since, false), pending.action()), settings, next, id);
             }
             if (!sameRun && current.isRunning()) {
                 recovered(next, current, now, settings);
+                begun.ifPresent(id -> services.health().finishAction(id, "ok", "the VM runs again as a new run; "
+                        + "the run that took the action was cut off before recording its end"));
+            } else {
+                begun.ifPresent(id -> services.health().finishAction(id, "interrupted", "cut off; the VM was left "
+                        + current.state().label()));
             }
             return new Result(next.build(), null, current);
         }
     }
 
-    private Result startStopped(VmConfig vm, VmHealth.Builder next, String since, HealthSettings settings) {
+    private Result startStopped(VmConfig vm, VmHealth.Builder next, String since, HealthSettings settings,
+            java.util.OptionalLong begun) {
         Logger.tag(vm.name()).warn("VM is off after {} was interrupted; starting it", since);
         long id = services.health().beginAction(withPending(next, "start"), "start");
         try {
@@ -192,6 +203,8 @@ final class ActionRunner {
             recovered(next, after, done, settings);
             next.lastAction = new VmHealth.LastAction("start", done, "ok");
             services.health().finishAction(id, "ok", "finished " + since);
+            begun.ifPresent(interrupted -> services.health().finishAction(interrupted, "interrupted",
+                    "cut off with the VM stopped; the next run started it"));
             Verdict verdict = new Verdict.ActionTaken("started", "finished " + since
                     + ": started the VM mvmm had stopped");
             finish(next, verdict);

@@ -145,6 +145,25 @@ public final class HealthRepository {
         });
     }
 
+    /**
+     * The action a killed run began and never finished: the newest of that kind still 'begun', to be
+     * finished under its own id by the run that carries it on, so that one reboot is one action for
+     * {@code stats} and the loop guard.
+     */
+    public java.util.OptionalLong interruptedAction(String vm, String action) {
+        return store.read("read interrupted action", connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT max(id) FROM actions"
+                    + " WHERE vm = ? AND action = ? AND result = 'begun'")) {
+                query.setString(1, vm);
+                query.setString(2, action);
+                try (ResultSet rows = query.executeQuery()) {
+                    long id = rows.next() ? rows.getLong(1) : 0;
+                    return id == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(id);
+                }
+            }
+        });
+    }
+
     /** Sets the result of an action recorded by {@link #beginAction}. */
     public void finishAction(long id, String result, String detail) {
         store.transaction("record action result", connection -> {

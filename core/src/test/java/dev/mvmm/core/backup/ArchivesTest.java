@@ -59,4 +59,25 @@ class ArchivesTest {
 
         assertThat(Archives.list(dir, "db")).isEmpty();
     }
+
+    @Test
+    void a_chain_is_renamed_before_it_is_deleted_and_a_cut_off_deletion_is_finished_next_time() throws IOException {
+        Files.createDirectories(dir.resolve("web/checkpoints"));
+        Files.writeString(dir.resolve("web/web.cpt"), "[\"virtnbdbackup.0\"]");
+        Path archived = Archives.archive(dir.resolve("web"), Instant.parse("2026-01-01T00:00:00Z"));
+        // What a run killed in the middle of deleting it leaves: part of the chain, under the hidden name.
+        Path cutOff = dir.resolve(".web.20251231T000000Z.deleting");
+        Files.createDirectories(cutOff.resolve("checkpoints"));
+        Files.createDirectories(dir.resolve(".webserver.deleting"));
+
+        assertThat(Archives.list(dir, "web")).extracting(Retention.Item::name)
+                .containsExactly(archived.getFileName().toString());
+        assertThat(Archives.finishDeletions(dir, "web")).containsExactly(".web.20251231T000000Z.deleting");
+        Archives.discard(archived);
+
+        try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("another VM's is not touched")
+                    .containsExactly(".webserver.deleting");
+        }
+    }
 }

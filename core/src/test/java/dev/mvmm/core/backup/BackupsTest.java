@@ -99,6 +99,15 @@ class BackupsTest {
     }
 
     @Test
+    void a_backup_job_left_by_an_earlier_run_is_ended_before_the_backup() {
+        assertThat(backup(null, false, false).result()).isEqualTo(VmBackup.Result.OK);
+        tools.leftoverJob = true;
+        tools.during = () -> assertThat(tools.leftoverJob).as("ended before virtnbdbackup runs").isFalse();
+
+        assertThat(backup(null, false, false).result()).isEqualTo(VmBackup.Result.OK);
+    }
+
+    @Test
     void a_hypervisor_error_before_the_backup_is_recorded_and_notified() {
         assertThat(backup(null, false, false).result()).isEqualTo(VmBackup.Result.OK);
         hypervisor = new FakeHypervisor().running(VM);
@@ -381,6 +390,7 @@ class BackupsTest {
     static final class FakeTools extends Tools {
 
         String missing;
+        boolean leftoverJob;
         Runnable during = () -> { };
         long actualSize = 1 << 20;
         final List<String> checkpoints = Collections.synchronizedList(new ArrayList<>());
@@ -394,6 +404,13 @@ class BackupsTest {
         @Override
         public String missingProgram() {
             return missing;
+        }
+
+        @Override
+        public boolean abortLeftoverBackupJob(String vm) {
+            boolean had = leftoverJob;
+            leftoverJob = false;
+            return had;
         }
 
         @Override

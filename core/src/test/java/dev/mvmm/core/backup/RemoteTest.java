@@ -130,6 +130,22 @@ class RemoteTest {
                     .differences(local, "web")).hasSize(1);
         }
 
+        @Test
+        void a_chain_whose_content_cannot_be_read_is_an_error_not_a_chain_without_a_full_backup() throws IOException {
+            Path remoteDir = Files.createDirectories(dir.resolve("remote"));
+            Remote remote = Remote.of(remoteDir.toString(), List.of(), List.of(), null, false);
+            Files.createDirectories(remoteDir.resolve("web"));
+            Files.writeString(remoteDir.resolve("web/vda.full.data"), "data");
+            assertThat(remote.fingerprint("web")).startsWith("vda.full.data 4 ");
+
+            // As when the ssh that reads it is killed: the command fails.
+            Files.delete(remoteDir.resolve("web/vda.full.data"));
+            Files.delete(remoteDir.resolve("web"));
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> remote.fingerprint("web"))
+                    .isInstanceOf(SyncException.class).hasMessageContaining("cannot read which chain");
+        }
+
         private Path chain(String... files) throws IOException {
             Path local = dir.resolve("local");
             Files.createDirectories(local);

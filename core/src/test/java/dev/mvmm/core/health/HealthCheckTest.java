@@ -432,6 +432,50 @@ class HealthCheckTest {
     }
 
     @Test
+    void a_resumed_reboot_is_one_reboot_for_stats_and_the_loop_guard() {
+        VmHealth.Builder interrupted = VmHealth.fresh("web", clock.instant()).toBuilder();
+        interrupted.pending = new VmHealth.Pending("reboot", clock.instant(), hypervisor.runId("web"));
+        // As the killed run left it: the action begun and committed with the marker, never finished.
+        new HealthRepository(store).beginAction(interrupted.build(), "reboot");
+        clock.advance(Duration.ofSeconds(5));
+
+        check();
+
+        assertThat(new HealthRepository(store).actions("web")).singleElement()
+                .satisfies(action -> assertThat(action.action() + " " + action.result()).isEqualTo("reboot ok"));
+        assertThat(new HealthRepository(store).countActions("web", Instant.EPOCH, List.of("reboot"))).isEqualTo(1);
+    }
+
+    @Test
+    void a_reboot_cut_off_with_the_vm_stopped_is_recorded_as_interrupted_and_finished_by_a_start() {
+        VmHealth.Builder interrupted = VmHealth.fresh("web", clock.instant()).toBuilder();
+        interrupted.pending = new VmHealth.Pending("reboot", clock.instant(), hypervisor.runId("web"));
+        new HealthRepository(store).beginAction(interrupted.build(), "reboot");
+        hypervisor.destroy("web");
+        clock.advance(Duration.ofSeconds(5));
+
+        check();
+
+        assertThat(new HealthRepository(store).actions("web")).extracting(action -> action.action() + " "
+                + action.result()).containsExactly("reboot interrupted", "start ok");
+    }
+
+    @Test
+    void a_reboot_cut_off_after_the_vm_came_back_is_recorded_as_done_once() {
+        VmHealth.Builder interrupted = VmHealth.fresh("web", clock.instant()).toBuilder();
+        interrupted.pending = new VmHealth.Pending("reboot", clock.instant(), hypervisor.runId("web"));
+        new HealthRepository(store).beginAction(interrupted.build(), "reboot");
+        hypervisor.destroy("web");
+        hypervisor.start("web");
+        clock.advance(Duration.ofSeconds(5));
+
+        check();
+
+        assertThat(new HealthRepository(store).actions("web")).extracting(action -> action.action() + " "
+                + action.result()).containsExactly("reboot ok");
+    }
+
+    @Test
     void an_old_pending_marker_on_a_running_vm_is_dropped_and_the_vm_checked_normally() {
         VmHealth.Builder interrupted = VmHealth.fresh("web", clock.instant()).toBuilder();
         interrupted.pending = new VmHealth.Pending("reboot", clock.instant(), hypervisor.runId("web"));
