@@ -266,4 +266,53 @@ class FaultStepsIT extends FaultRounds {
             assertThat(injected).as("a kill reached the sync").isPositive();
         }
     }
+
+    @Test
+    void mvmm_killed_during_an_off_site_sync_leaves_a_whole_mirror_and_the_next_sync_only_run_catches_up()
+            throws Exception {
+        Path remote = dir.resolve("offsite");
+        try (SshServer ssh = new SshServer(dir.resolve("ssh"))) {
+            configure(remote, ssh, "");
+            change();
+            assertOk(mvmm("backup", vm));
+            String ours = "^rsync .*" + remote;
+            int killedWhileRunning = 0;
+            int survived = 0;
+            for (int round = 0; round < FEWER_ROUNDS; round++) {
+                // A new incremental taken with no remote configured, then a slowed sync of it to cut in.
+                TestBed.writePattern(disk, 1 + random.nextInt(254), (8 + random.nextInt(40)) + "M", "8M");
+                Path current = change();
+                Files.write(dir.resolve("conf/mvmm.conf"), List.of("uri=" + TestBed.URI, "backup_path=" + backups,
+                        "wait_time=1s"));
+                assertOk(mvmm("backup", vm));
+                List<String> mirrored = TestBed.files(remote.resolve(vm));
+                configure(remote, ssh, "remote_bwlimit=4000");
+                if (killDuring(command("backup", vm, "--sync-only"),
+                        () -> TestBed.run(List.of("pgrep", "-f", ours), 10).status() == 0, 2500, "rsync")) {
+                    killedWhileRunning++;
+                }
+                // An rsync that outlived mvmm may still be copying into the hidden name: let it end.
+                for (int i = 0; i < 600 && TestBed.run(List.of("pgrep", "-f", ours), 10).status() == 0; i++) {
+                    Thread.sleep(100);
+                }
+
+                assertThat(TestBed.files(remote.resolve(vm))).as("the remote shows a complete chain, old or new")
+                        .isIn(mirrored, TestBed.files(backups.resolve(vm)));
+                configure(remote, ssh, "");
+                TestBed.Run retry = mvmm("backup", vm, "--sync-only");
+
+                assertOk(retry);
+                assertThat(TestBed.entries(remote)).containsExactly(vm);
+                assertThat(TestBed.files(remote.resolve(vm))).isEqualTo(TestBed.files(backups.resolve(vm)));
+                Path restored = dir.resolve("restore-" + UUID.randomUUID());
+                TestBed.Run restore = TestBed.run(List.of("virtnbdrestore", "-i", remote.resolve(vm).toString(),
+                        "-o", restored.toString(), "--noprogress"), 300);
+                assertThat(restore.status()).as(restore.toString()).isZero();
+                TestBed.assertSameContent(restored.resolve(disk.getFileName()), current);
+                survived++;
+            }
+            SUMMARY.add(String.format("mvmm killed (sync): %d faults injected (%d while mvmm ran), %d survived",
+                    FEWER_ROUNDS, killedWhileRunning, survived));
+        }
+    }
 }
