@@ -187,6 +187,18 @@ class FaultStepsIT extends FaultRounds {
                 + "a deletion), %d survived", FEWER_ROUNDS, inRetention, cutMidDeletion, survived));
     }
 
+    /** The sync-only run after a fault made the remote the local chain again, restorable bit-identical. */
+    private void assertCaughtUp(TestBed.Run retry, Path remote, Path current) throws IOException {
+        assertOk(retry);
+        assertThat(TestBed.entries(remote)).containsExactly(vm);
+        assertThat(TestBed.files(remote.resolve(vm))).isEqualTo(TestBed.files(backups.resolve(vm)));
+        Path restored = dir.resolve("restore-" + UUID.randomUUID());
+        TestBed.Run restore = TestBed.run(List.of("virtnbdrestore", "-i", remote.resolve(vm).toString(), "-o",
+                restored.toString(), "--noprogress"), 300);
+        assertThat(restore.status()).as(restore.toString()).isZero();
+        TestBed.assertSameContent(restored.resolve(disk.getFileName()), current);
+    }
+
     private void configure(Path remote, SshServer ssh, String extra) throws IOException {
         Files.write(dir.resolve("conf/mvmm.conf"), List.of("uri=" + TestBed.URI, "backup_path=" + backups,
                 "wait_time=1s", "remote_path=root@127.0.0.1:" + remote, "ssh_opts=" + ssh.sshOpts(), extra));
@@ -251,14 +263,7 @@ class FaultStepsIT extends FaultRounds {
                 TestBed.Run retry = mvmm("backup", vm, "--sync-only");
                 configure(remote, ssh, "remote_bwlimit=4000");
 
-                assertOk(retry);
-                assertThat(TestBed.entries(remote)).containsExactly(vm);
-                assertThat(TestBed.files(remote.resolve(vm))).isEqualTo(TestBed.files(backups.resolve(vm)));
-                Path restored = dir.resolve("restore-" + UUID.randomUUID());
-                TestBed.Run restore = TestBed.run(List.of("virtnbdrestore", "-i", remote.resolve(vm).toString(),
-                        "-o", restored.toString(), "--noprogress"), 300);
-                assertThat(restore.status()).as(restore.toString()).isZero();
-                TestBed.assertSameContent(restored.resolve(disk.getFileName()), current);
+                assertCaughtUp(retry, remote, current);
                 survived++;
             }
             SUMMARY.add(String.format("ssh killed (sync): %d faults injected (%d during rsync's transfer, %d of an "
@@ -301,14 +306,7 @@ class FaultStepsIT extends FaultRounds {
                 configure(remote, ssh, "");
                 TestBed.Run retry = mvmm("backup", vm, "--sync-only");
 
-                assertOk(retry);
-                assertThat(TestBed.entries(remote)).containsExactly(vm);
-                assertThat(TestBed.files(remote.resolve(vm))).isEqualTo(TestBed.files(backups.resolve(vm)));
-                Path restored = dir.resolve("restore-" + UUID.randomUUID());
-                TestBed.Run restore = TestBed.run(List.of("virtnbdrestore", "-i", remote.resolve(vm).toString(),
-                        "-o", restored.toString(), "--noprogress"), 300);
-                assertThat(restore.status()).as(restore.toString()).isZero();
-                TestBed.assertSameContent(restored.resolve(disk.getFileName()), current);
+                assertCaughtUp(retry, remote, current);
                 survived++;
             }
             SUMMARY.add(String.format("mvmm killed (sync): %d faults injected (%d while mvmm ran), %d survived",
