@@ -98,7 +98,8 @@ final class PowerRepair {
                     return skipped(vm, after, next, new Verdict.Skipped(result.story(), Severity.WARNING,
                             Availability.STOPPED));
                 case LATER:
-                    return skipped(vm, after, next, new Verdict.Skipped(result.story(), Severity.OK,
+                    return skipped(vm, after, next, new Verdict.Skipped(result.story(),
+                            result.marker().disksInFlux() ? Severity.CRITICAL : Severity.OK,
                             prior.availability() == null ? Availability.STOPPED : prior.availability()));
                 default:
                     Logger.tag(vm.name()).info("power marker removed: {}", result.story());

@@ -21,6 +21,17 @@ public record PowerMarker(String vm, String operation, PowerState restoreTo, Ins
         }
     }
 
+    /**
+     * The operation of an in-place restore while it replaces a VM's disks one after another: cut off
+     * then, the VM may have disks from two different times, and only a restore may start it again.
+     */
+    public static final String REPLACING_DISKS = "restore --in-place, replacing its disks";
+
+    /** Whether the VM's disks may be from different times (see {@link #REPLACING_DISKS}). */
+    public boolean disksInFlux() {
+        return REPLACING_DISKS.equals(operation);
+    }
+
     /** A marker for this process, now. */
     public static PowerMarker of(String vm, String operation, PowerState restoreTo, Instant now) {
         return new PowerMarker(vm, operation, restoreTo, now, ProcessHandle.current().pid());

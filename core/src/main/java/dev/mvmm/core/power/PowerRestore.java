@@ -77,6 +77,11 @@ public final class PowerRestore {
             markers.remove(vm);
             return new Result(marker, Change.NONE, "VM is " + state.label() + " as before " + left);
         }
+        if (marker.disksInFlux()) {
+            return new Result(marker, Change.LATER, "VM is " + state.label() + ": " + left + " was cut off while it "
+                    + "replaced the VM's disks, which may now be from two different times; mvmm does not start it: "
+                    + "run 'mvmm restore --in-place " + vm + "' again (it replaces them all and starts the VM)");
+        }
         if (marker.restoreTo() == PowerState.RUNNING) {
             if (state != PowerState.SHUT_OFF) {
                 return new Result(marker, Change.LATER, "VM is " + state.label() + " after " + left

@@ -171,6 +171,12 @@ public final class InPlaceRestore {
             Logger.tag(vm).info("{} for the restore", stopped);
         }
         List<Replaced> done = new ArrayList<>();
+        // With several disks, a cut between two renames leaves disks from two times: the marker says
+        // so while they are replaced, and nothing but another restore starts the VM then.
+        boolean several = wasRunning && ready.size() > 1;
+        if (several) {
+            markers.write(PowerMarker.of(vm, PowerMarker.REPLACING_DISKS, PowerState.RUNNING, now));
+        }
         try {
             for (Map.Entry<String, Path> entry : ready.entrySet()) {
                 Path file = Path.of(live.get(entry.getKey()).file());
@@ -179,6 +185,9 @@ public final class InPlaceRestore {
                 done.add(new Replaced(entry.getKey(), file, kept));
                 Logger.tag(vm).info("disk {}: restored image in place; the old one is kept as {}", entry.getKey(),
                         kept);
+            }
+            if (several) {
+                markers.write(PowerMarker.of(vm, "restore --in-place", PowerState.RUNNING, now));
             }
             forgetCheckpoints(vm, done);
             if (wasRunning) {

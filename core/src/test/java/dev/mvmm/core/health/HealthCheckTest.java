@@ -392,6 +392,20 @@ class HealthCheckTest {
         }
 
         @Test
+        void a_vm_whose_disks_an_in_place_restore_was_replacing_is_not_started_and_is_critical() {
+            markers.write(new PowerMarker("web", PowerMarker.REPLACING_DISKS, PowerState.RUNNING,
+                    clock.instant().minusSeconds(600), 7));
+            hypervisor = new FakeHypervisor().shutOff("web");
+
+            VmOutcome outcome = only(check());
+
+            assertThat(outcome.verdict().severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(outcome.verdict().detail()).contains("mvmm restore --in-place web");
+            assertThat(hypervisor.calls()).isEmpty();
+            assertThat(markers.read("web")).isPresent();
+        }
+
+        @Test
         void a_marker_the_operation_put_back_is_removed_and_the_vm_checked_as_usual() {
             markers.write(restore);
 

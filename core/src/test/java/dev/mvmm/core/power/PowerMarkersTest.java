@@ -144,6 +144,19 @@ class PowerMarkersTest {
         }
 
         @Test
+        void a_vm_whose_disks_were_being_replaced_is_not_started_and_keeps_its_marker() {
+            FakeHypervisor hypervisor = new FakeHypervisor().shutOff("web");
+
+            PowerRestore.Result result = restore(hypervisor, new PowerMarker("web", PowerMarker.REPLACING_DISKS,
+                    PowerState.RUNNING, T0, 7));
+
+            assertThat(result.change()).isEqualTo(PowerRestore.Change.LATER);
+            assertThat(result.story()).contains("two different times").contains("mvmm restore --in-place web");
+            assertThat(hypervisor.calls()).isEmpty();
+            assertThat(markers().read("web")).isPresent();
+        }
+
+        @Test
         void a_vm_left_paused_by_a_cut_off_backup_is_shut_off_again() {
             FakeHypervisor hypervisor = new FakeHypervisor().paused("web");
 
