@@ -150,6 +150,37 @@ abstract class FaultRounds {
         return alive;
     }
 
+    /** The guest's wait in a reboot: long enough for a fault to land inside the sequence. */
+    static final int WAIT_INTERVAL_SECONDS = 3;
+
+    /**
+     * Starts the VM with a service that never answers; the tiny guest ignores ACPI, so every check
+     * reboots it at once, the long way (shutdown, wait_interval, destroy, start), and recovery_time
+     * keeps the next check off it.
+     */
+    void startVmRebootedAtEveryCheck() throws IOException {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        Files.write(dir.resolve("conf/" + vm + ".conf"), List.of("ip=127.0.0.1", "portsall=" + port,
+                "fail_threshold=0s", "connect_timeout=300ms", "wait_interval=" + WAIT_INTERVAL_SECONDS + "s",
+                "recovery_time=1h", "max_reboots=100"));
+        TestBed.checkedVirsh("start", vm);
+    }
+
+    /** How many times QEMU started the VM, from libvirt's log of it: one reboot is one start. */
+    long qemuStarts() throws IOException {
+        Path log = Path.of("/var/log/libvirt/qemu", vm + ".log");
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains("starting up")).count();
+        }
+    }
+
     /** What the last killed run wrote (for a failure's message). */
     String lastKilledLog() throws IOException {
         try (Stream<Path> logs = Files.list(dir)) {

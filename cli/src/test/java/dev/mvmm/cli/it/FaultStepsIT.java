@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +24,6 @@ import org.junit.jupiter.api.Test;
 class FaultStepsIT extends FaultRounds {
 
     /** How long a guest that ignores ACPI is given to shut down before the hard stop. */
-    private static final int WAIT_INTERVAL_SECONDS = 3;
     /** Empty files in each archive, so that deleting one takes as long as deleting a large chain. */
     private static final int PADDING_FILES = 8_000;
 
@@ -36,16 +32,6 @@ class FaultStepsIT extends FaultRounds {
         return "hf-steps-";
     }
 
-    /** QEMU starts of the VM so far, from libvirt's log of it: a reboot is one start, a double reboot two. */
-    private long qemuStarts() throws IOException {
-        Path log = Path.of("/var/log/libvirt/qemu", vm + ".log");
-        if (!Files.exists(log)) {
-            return 0;
-        }
-        try (Stream<String> lines = Files.lines(log)) {
-            return lines.filter(line -> line.contains("starting up")).count();
-        }
-    }
 
     private JsonNode stats(Path state) throws IOException {
         TestBed.Run stats = TestBed.run(command(state, "stats", "--json", vm), 60);
@@ -61,16 +47,7 @@ class FaultStepsIT extends FaultRounds {
     @Test
     void mvmm_killed_at_random_moments_of_a_reboot_leaves_the_vm_running_rebooted_once_and_counted_once()
             throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        // The service never answers and the tiny guest ignores ACPI: every check reboots at once, the
-        // long way (shutdown, wait_interval, destroy, start). recovery_time keeps the next one off it.
-        Files.write(dir.resolve("conf/" + vm + ".conf"), List.of("ip=127.0.0.1", "portsall=" + port,
-                "fail_threshold=0s", "connect_timeout=300ms", "wait_interval=" + WAIT_INTERVAL_SECONDS + "s",
-                "recovery_time=1h", "max_reboots=100"));
-        TestBed.checkedVirsh("start", vm);
+        startVmRebootedAtEveryCheck();
         long reboot = timed(() -> assertThat(TestBed.run(command(dir.resolve("state-probe"), "check", vm), 120)
                 .out()).contains("rebooted"));
         int survived = 0;

@@ -3,14 +3,11 @@ package dev.mvmm.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +19,6 @@ import org.junit.jupiter.api.Test;
  */
 class LibvirtdRestartIT extends FaultRounds {
 
-    private static final int WAIT_INTERVAL_SECONDS = 3;
 
     @Override
     String prefix() {
@@ -121,23 +117,11 @@ class LibvirtdRestartIT extends FaultRounds {
                 + "survived", FEWER_ROUNDS, String.join(",", signals), failed, survived));
     }
 
-    private long qemuStarts() throws IOException {
-        try (Stream<String> lines = Files.lines(Path.of("/var/log/libvirt/qemu", vm + ".log"))) {
-            return lines.filter(line -> line.contains("starting up")).count();
-        }
-    }
 
     @Test
     void libvirtd_restarted_during_a_reboot_leaves_the_vm_running_after_the_next_check_rebooted_once()
             throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        Files.write(dir.resolve("conf/" + vm + ".conf"), List.of("ip=127.0.0.1", "portsall=" + port,
-                "fail_threshold=0s", "connect_timeout=300ms", "wait_interval=" + WAIT_INTERVAL_SECONDS + "s",
-                "recovery_time=1h", "max_reboots=100"));
-        TestBed.checkedVirsh("start", vm);
+        startVmRebootedAtEveryCheck();
         int survived = 0;
         int failed = 0;
         List<String> signals = new ArrayList<>();
