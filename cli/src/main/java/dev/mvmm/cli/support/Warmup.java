@@ -5,10 +5,13 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * Loads the two native libraries a command will need (SQLite's, and libvirt's through JNA) on a
- * second thread while the main one parses the command line and reads the configuration: on a
- * two-core host that hides most of their start-up cost. Nothing here can fail a command: whatever
- * goes wrong is met again, and reported, where the library is really used.
+ * Does, on a second thread while the main one parses the command line and reads the configuration,
+ * the start-up work a command will need and that does not depend on its arguments: tinylog's runtime
+ * (its start time comes from the JMX runtime bean, ~20 ms), the JDK's locale data (SQLite's date
+ * formats load it when the database is opened, ~15 ms), libvirt's C library through JNA (~100 ms)
+ * and SQLite's, in the order the main thread meets them. On a two-core host that takes most of them
+ * off the path a timer's run waits on (measured: BENCHMARKS.md). Nothing here can fail a command:
+ * whatever goes wrong is met again, and reported, where it is really used.
  */
 public final class Warmup {
 
@@ -33,17 +36,21 @@ public final class Warmup {
 
     private static void load(boolean libvirt) {
         try {
+            org.tinylog.runtime.RuntimeProvider.getProcessId();
+            java.util.Calendar.getInstance();
+            java.text.DateFormatSymbols.getInstance();
+            java.time.ZoneId.systemDefault().getRules();
+        } catch (RuntimeException | LinkageError e) {
+            // Only a warm-up.
+        }
+        if (libvirt) {
+            // Reported, if it fails, when libvirt is connected to.
+            dev.mvmm.core.host.libvirt.LibvirtHypervisor.preload();
+        }
+        try {
             org.sqlite.SQLiteJDBCLoader.initialize();
         } catch (Exception | LinkageError e) {
             // Reported when the state database is opened.
-        }
-        if (libvirt) {
-            try {
-                dev.mvmm.core.host.libvirt.NativeSearchPath.prepare();
-                Class.forName("org.libvirt.Connect", true, Warmup.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError e) {
-                // Reported when libvirt is connected to.
-            }
         }
     }
 }

@@ -31,7 +31,10 @@ import org.tinylog.Logger;
  */
 public final class PowerMarkers {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use: a check of VMs without markers (the usual case) does not load Jackson. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     private static final String LEGACY_PAUSED = ".started-paused-by-mvmm";
     private static final String LEGACY_STOPPED = ".stopped-for-restore-by-mvmm";
 
@@ -49,7 +52,7 @@ public final class PowerMarkers {
     public void write(PowerMarker marker) {
         Path file = file(marker.vm());
         Path temporary = directory.resolve("." + marker.vm() + ".json.tmp");
-        ObjectNode json = JSON.createObjectNode();
+        ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("vm", marker.vm());
         json.put("operation", marker.operation());
         json.put("restore_to", marker.restoreTo().name());
@@ -91,7 +94,7 @@ public final class PowerMarkers {
             throw unreadable(file, e.getMessage(), e);
         }
         try {
-            JsonNode json = JSON.readTree(text);
+            JsonNode json = Json.MAPPER.readTree(text);
             return Optional.of(new PowerMarker(vm, json.path("operation").asText("an mvmm operation"),
                     PowerState.valueOf(json.path("restore_to").asText()), Instant.parse(json.path("since").asText()),
                     json.path("pid").asLong(0)));

@@ -42,19 +42,47 @@ public final class LibvirtHypervisor implements Hypervisor {
                 && "/system".equals(uri.getPath());
     }
 
+    /** Why {@link #preload} could not load libvirt's library, or null. */
+    private static volatile LinkageError preloadFailure;
+
+    /**
+     * Loads libvirt's C library through JNA and initialises it (about 100 ms: JNA's own library,
+     * libvirt's and its dependencies, {@code virInitialize}); meant for a second thread started
+     * before the command line is even parsed, so that {@link #connect} finds it done. A failure is
+     * kept, and reported by {@code connect} with its first, telling, message (later uses of a class
+     * whose initialisation failed only say "Could not initialize class").
+     */
+    public static void preload() {
+        try {
+            NativeSearchPath.prepare();
+            quietErrors();
+            // libvirt-java's own set-up (virInitialize, libvirt-qemu), which the first Connect would run.
+            Class.forName("org.libvirt.Library", true, LibvirtHypervisor.class.getClassLoader());
+        } catch (LinkageError e) {
+            preloadFailure = e;
+        } catch (LibvirtException | ClassNotFoundException e) {
+            // Met again, and reported, by connect.
+        }
+    }
+
+    /** libvirt's default handler prints every error to stderr; errors reach us as exceptions. */
+    private static void quietErrors() throws LibvirtException {
+        Connect.setErrorCallback((userData, error) -> { });
+    }
+
     /** Opens a read-write connection, or explains why libvirt cannot be reached. */
     public static LibvirtHypervisor connect(URI uri) {
         try {
-            // libvirt's default handler prints every error to stderr; errors reach us as exceptions.
-            Connect.setErrorCallback((userData, error) -> { });
             NativeSearchPath.prepare();
+            quietErrors();
             return new LibvirtHypervisor(uri, new Connect(uri.toString(), false));
         } catch (LibvirtException e) {
             throw new HypervisorUnavailableException("cannot connect to libvirt at " + uri + ": " + e.getMessage()
                     + "; check that libvirtd (or virtqemud) is running and that you may use it (root)", e);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new HypervisorUnavailableException("the libvirt library is not installed (" + e.getMessage()
-                    + "); install it with 'apt-get install libvirt0'", e);
+            LinkageError first = preloadFailure != null ? preloadFailure : e;
+            throw new HypervisorUnavailableException("the libvirt library is not installed (" + first.getMessage()
+                    + "); install it with 'apt-get install libvirt0'", first);
         }
     }
 
