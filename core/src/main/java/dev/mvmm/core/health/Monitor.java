@@ -47,6 +47,12 @@ public final class Monitor {
     private static final Duration EXTERNAL_POLL = Duration.ofMillis(500);
     private static final Duration MAINTENANCE_REREAD = Duration.ofSeconds(30);
     private static final Duration FLUSH_INTERVAL = Duration.ofMillis(250);
+    /**
+     * Checks fall due on this grid: the scheduler wakes once a slot and hands out every check due in
+     * it, so a thousand VMs cost ten wake-ups a second rather than three thread hand-overs a check.
+     * A check is at most this late, against intervals of a second or more.
+     */
+    static final Duration SLOT = Duration.ofMillis(100);
     /** How long a running VM's status is reused while its probes pass. */
     static final Duration STATUS_REUSE = Duration.ofSeconds(30);
 
@@ -56,6 +62,9 @@ public final class Monitor {
     private final ActionRunner runner;
     private final PowerRepair power;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
+    /** Checks waiting for their slot, earliest first; guarded by itself. */
+    private final java.util.PriorityQueue<Due> due = new java.util.PriorityQueue<>();
+    private long dueOrder;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("schedule"));
     private final ExecutorService workers = Executors.newFixedThreadPool(4, named("worker"));
     private final ExecutorService actions = Executors.newCachedThreadPool(named("action"));
@@ -85,7 +94,6 @@ public final class Monitor {
     static final class Watch {
         volatile VmConfig config;
         volatile HealthSettings settings;
-        volatile java.util.concurrent.ScheduledFuture<?> next;
         volatile boolean removed;
         volatile String lastVerdict = "pending";
         volatile String lastDetail = "";
@@ -101,6 +109,13 @@ public final class Monitor {
         volatile VmStatus status;
         volatile Instant statusAt = Instant.EPOCH;
         volatile boolean legacyMarkersRead;
+        /**
+         * A failed probe made on a reused status, waiting to be judged on a fresh one: the next tick
+         * reads the VM again and decides on this outcome instead of probing a second time.
+         */
+        volatile ProbeOutcome failedOnReusedStatus;
+        /** How much later than due the slot handed out this check (nanoseconds); taken off the next delay. */
+        volatile long lateNanos;
 
         Watch(VmConfig config) {
             update(config);
@@ -113,10 +128,20 @@ public final class Monitor {
         }
     }
 
+    /** A watch's next check: when (System.nanoTime) and, among equal times, in which order it was asked for. */
+    private record Due(long atNanos, long order, Watch watch) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due other) {
+            int byTime = Long.compare(atNanos - other.atNanos, 0);
+            return byTime != 0 ? byTime : Long.compare(order, other.order);
+        }
+    }
+
     /** Loads the configuration and starts watching every enabled, valid VM. */
     public void start() {
         store.scheduleWithFixedDelay(writer::flush, FLUSH_INTERVAL.toMillis(), FLUSH_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(this::dispatchDue, SLOT.toNanos(), SLOT.toNanos(), TimeUnit.NANOSECONDS);
         apply(configuration.get(), true);
         Logger.info("monitor started: watching {} VMs on {}", watches.size(), services.hypervisor().describe());
     }
@@ -164,22 +189,51 @@ public final class Monitor {
         for (Watch watch : new ArrayList<>(watches.values())) {
             if (!wanted.contains(watch.config.name())) {
                 watch.removed = true;
-                if (watch.next != null) {
-                    watch.next.cancel(false);
-                }
                 watches.remove(watch.config.name());
                 Logger.tag(watch.config.name()).info("no longer watched (its file was removed, disabled or broken)");
             }
         }
     }
 
+    /** Checks the VM after {@code delay}: at once when zero, otherwise in the first slot after it. */
     private void schedule(Watch watch, Duration delay) {
         if (stopping || watch.removed) {
             return;
         }
+        if (delay.isZero() || delay.isNegative()) {
+            dispatch(watch);
+            return;
+        }
+        // The slot's lateness is taken off, so checks keep the rhythm of their interval on average.
+        long at = System.nanoTime() + delay.toNanos() - watch.lateNanos;
+        watch.lateNanos = 0;
+        synchronized (due) {
+            due.add(new Due(at, dueOrder++, watch));
+        }
+    }
+
+    /** Runs on the scheduler once a slot: hands every check now due to the workers. */
+    private void dispatchDue() {
+        long now = System.nanoTime();
+        List<Watch> ready = new ArrayList<>();
+        synchronized (due) {
+            for (Due next; (next = due.peek()) != null && next.atNanos() - now <= 0; ) {
+                due.poll();
+                next.watch().lateNanos = Math.min(now - next.atNanos(), SLOT.toNanos());
+                ready.add(next.watch());
+            }
+        }
+        for (Watch watch : ready) {
+            dispatch(watch);
+        }
+    }
+
+    private void dispatch(Watch watch) {
+        if (stopping || watch.removed) {
+            return;
+        }
         try {
-            watch.next = scheduler.schedule(() -> workers.execute(() -> tick(watch)), delay.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            workers.execute(() -> tick(watch));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // Stopping.
         }
@@ -191,6 +245,8 @@ public final class Monitor {
         }
         VmConfig vm = watch.config;
         HealthSettings settings = watch.settings;
+        ProbeOutcome probed = watch.failedOnReusedStatus;
+        watch.failedOnReusedStatus = null;
         try {
             Instant now = services.clock().instant();
             VmHealth prior = current(watch, now);
@@ -212,16 +268,21 @@ public final class Monitor {
                 schedule(watch, settings.schedule().checkInterval());
                 return;
             }
-            CompletableFuture<ProbeOutcome> probe = settings.hasPorts()
-                    ? services.prober().submit(ProbeOutcome.targets(settings))
-                            .thenApply(results -> ProbeOutcome.of(settings, results))
-                    : CompletableFuture.completedFuture(ProbeOutcome.runningOnly());
+            CompletableFuture<ProbeOutcome> probe = probed != null && reused == null
+                    ? CompletableFuture.completedFuture(probed)
+                    : settings.hasPorts()
+                            ? services.prober().submit(ProbeOutcome.targets(settings))
+                                    .thenApply(results -> ProbeOutcome.of(settings, results))
+                            : CompletableFuture.completedFuture(ProbeOutcome.runningOnly());
             // Deciding costs microseconds and blocks on nothing (states are queued, actions get threads
             // of their own): it runs on the thread that completed the probe.
             probe.thenAccept(outcome -> {
                 if (reused != null && !outcome.healthy()) {
-                    // A failure is judged on the hypervisor's word of now, not on a status read earlier.
+                    // A failure is judged on the hypervisor's word of now, not on a status read earlier:
+                    // the VM is read again (and its marker, lock and maintenance looked at) on a worker,
+                    // which then decides on this probe's outcome.
                     watch.status = null;
+                    watch.failedOnReusedStatus = outcome;
                     schedule(watch, Duration.ZERO);
                     return;
                 }

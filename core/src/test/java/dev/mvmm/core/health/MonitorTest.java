@@ -336,6 +336,32 @@ class MonitorTest {
     }
 
     @Test
+    void a_failure_seen_on_a_reused_status_is_judged_on_a_fresh_one_without_probing_again() throws Exception {
+        Listener db = Listener.open();
+        conf("web.conf", "ip=127.0.0.1", "portsall=" + web.port() + "," + db.port(), "action=none");
+        monitor.start();
+        await("three passing checks", Duration.ofSeconds(6), () -> monitor.statistics().get(0).checks() >= 3);
+
+        web.close();
+        await("the failure recorded", Duration.ofSeconds(4), () -> monitor.statistics().get(0).failures() >= 1);
+        int checks = monitor.statistics().get(0).checks();
+        int probes = db.connections();
+        int reads = hypervisor.statusReads();
+        await("three more failing checks", Duration.ofSeconds(6),
+                () -> monitor.statistics().get(0).checks() >= checks + 3);
+        int failing = monitor.statistics().get(0).checks() - checks;
+        int probed = db.connections() - probes;
+        int read = hypervisor.statusReads() - reads;
+        db.close();
+
+        // Each failing check probes once (the port still open answers once a check, give or take the
+        // one in flight) and is decided on a status read after its probe, not on the reused one.
+        assertThat(probed).isBetween(failing - 1, failing + 1);
+        assertThat(read).isBetween(failing - 1, failing + 1);
+        assertThat(hypervisor.calls()).isEmpty();
+    }
+
+    @Test
     void a_vm_that_migrates_away_is_not_acted_on_and_is_picked_up_when_it_returns() throws Exception {
         monitor.start();
         hypervisor.remove("web");

@@ -10,6 +10,7 @@ public final class Listener implements AutoCloseable {
 
     private final int port;
     private ServerSocket socket;
+    private int accepted;
 
     private Listener(int port) {
         this.port = port;
@@ -36,6 +37,21 @@ public final class Listener implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Connections made to this port so far (each is accepted and closed here, so the backlog never fills). */
+    public synchronized int connections() {
+        try {
+            socket.setSoTimeout(50);
+            while (true) {
+                socket.accept().close();
+                accepted++;
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return accepted;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public void reopen() {
