@@ -17,6 +17,13 @@ public final class VmNames {
 
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_+][A-Za-z0-9._+-]{0,199}");
     private static final Pattern ARCHIVE_LIKE = Pattern.compile(".*\\.[0-9]{8}T[0-9]{6}Z");
+    /**
+     * Names already found safe. The monitor asks for every VM at every check (its lock, its power
+     * marker), and two regular expressions a time were a visible part of a check's cost. A host has a
+     * bounded set of names; past this many, names are simply checked again.
+     */
+    private static final int REMEMBERED = 10_000;
+    private static final java.util.Set<String> KNOWN_SAFE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private VmNames() {
     }
@@ -26,6 +33,9 @@ public final class VmNames {
         if (name == null || name.isEmpty()) {
             return "VM name '' cannot be used: a VM needs a name";
         }
+        if (KNOWN_SAFE.contains(name)) {
+            return null;
+        }
         if (!SAFE.matcher(name).matches()) {
             return "VM name " + Shown.quote(name) + " cannot be used: names may contain letters, digits and . _ + - "
                     + "(not starting with a dot or a dash, at most 200 characters); rename the file or the domain";
@@ -33,6 +43,9 @@ public final class VmNames {
         if (name.equals("restores") || ARCHIVE_LIKE.matcher(name).matches()) {
             return "VM name " + Shown.quote(name) + " cannot be used: mvmm keeps its restores and archived chains "
                     + "under such names in backup_path; rename the file or the domain";
+        }
+        if (KNOWN_SAFE.size() < REMEMBERED) {
+            KNOWN_SAFE.add(name);
         }
         return null;
     }
