@@ -72,6 +72,33 @@ class StatisticsTest {
     }
 
     @Test
+    void a_window_reads_each_vms_state_at_its_start_and_every_later_transition_in_recording_order() {
+        Instant t = Instant.parse("2026-05-31T00:00:00Z");
+        transition("web", t, Availability.UP);
+        transition("db", t.plusSeconds(60), Availability.UP);
+        transition("web", t.plusSeconds(3600), Availability.DOWN);
+        transition("web", t.plusSeconds(7200), Availability.UP);
+        // The clock was set back an hour: recorded later, stamped earlier than the transition before.
+        transition("web", t.plusSeconds(3700), Availability.MAINTENANCE);
+        transition("db", t.plusSeconds(5000), Availability.DOWN);
+        health.save(List.of(), List.of(new HealthRepository.Transition("db", t.plusSeconds(9000), Availability.UP,
+                HistoryCompactor.CARRIED_OVER)), List.of());
+
+        Map<String, List<Timeline.Point>> points = new StatsRepository(store).points(t.plusSeconds(5400));
+
+        // web: the last transition recorded at or before the start is the one stamped 3,700 s (recorded
+        // after the 7,200 s one), so only it and what followed it count; db: its state at the start and after.
+        assertThat(points).containsOnlyKeys("web", "db");
+        assertThat(points.get("web")).containsExactly(
+                new Timeline.Point(t.plusSeconds(3700), Availability.MAINTENANCE, false));
+        assertThat(points.get("db")).containsExactly(
+                new Timeline.Point(t.plusSeconds(5000), Availability.DOWN, false),
+                new Timeline.Point(t.plusSeconds(9000), Availability.UP, true));
+        assertThat(new StatsRepository(store).points(t.minusSeconds(1)).get("web")).extracting(Timeline.Point::at)
+                .containsExactly(t, t.plusSeconds(3600), t.plusSeconds(7200), t.plusSeconds(3700));
+    }
+
+    @Test
     void a_vm_removed_from_the_configuration_keeps_its_history() {
         Instant now = clock.instant();
         transition("old", now.minus(Duration.ofHours(2)), Availability.DOWN);
