@@ -212,19 +212,26 @@ public final class Monitor {
         }
     }
 
-    /** Runs on the scheduler once a slot: hands every check now due to the workers. */
+    /**
+     * Runs on the scheduler once a slot: hands every check now due to the workers. Nothing may escape
+     * it: a periodic task that throws is never run again, and no VM would be checked any more.
+     */
     private void dispatchDue() {
-        long now = System.nanoTime();
-        List<Watch> ready = new ArrayList<>();
-        synchronized (due) {
-            for (Due next; (next = due.peek()) != null && next.atNanos() - now <= 0; ) {
-                due.poll();
-                next.watch().lateNanos = Math.min(now - next.atNanos(), SLOT.toNanos());
-                ready.add(next.watch());
+        try {
+            long now = System.nanoTime();
+            List<Watch> ready = new ArrayList<>();
+            synchronized (due) {
+                for (Due next; (next = due.peek()) != null && next.atNanos() - now <= 0; ) {
+                    due.poll();
+                    next.watch().lateNanos = Math.min(now - next.atNanos(), SLOT.toNanos());
+                    ready.add(next.watch());
+                }
             }
-        }
-        for (Watch watch : ready) {
-            dispatch(watch);
+            for (Watch watch : ready) {
+                dispatch(watch);
+            }
+        } catch (RuntimeException e) {
+            Logger.error(e, "checks not handed out in this slot; trying again in the next");
         }
     }
 
