@@ -19,9 +19,14 @@ start_listeners() {
 
 # make_host NAME COUNT [extra mvmm.conf lines...]: a test-driver node file and a configuration
 # directory in $bench_work/NAME; every tenth VM gets a closed port (needs 900 open + 100 closed).
+# Fills the array "vm_ports": VM i (vm$i) is probed on ${vm_ports[i]}.
 make_host() {
     local dir=$bench_work/$1 count=$2 i
     shift 2
+    vm_ports=()
+    for ((i = 0; i < count; i++)); do
+        vm_ports+=("${ports[$(( i % 10 == 9 ? 900 + (i / 10) % 100 : i % 900 ))]}")
+    done
     mkdir -p "$dir/conf"
     {
         echo "<node>"
@@ -32,7 +37,6 @@ make_host() {
     } >"$dir/node.xml"
     { printf 'connect_timeout=1s\nuri=test://%s\n' "$dir/node.xml"; printf '%s\n' "$@"; } >"$dir/conf/mvmm.conf"
     for ((i = 0; i < count; i++)); do
-        local port=${ports[$(( i % 10 == 9 ? 900 + (i / 10) % 100 : i % 900 ))]}
-        printf 'ip=127.0.0.1\nportsall=%s\n' "$port" >"$dir/conf/vm$i.conf"
+        printf 'ip=127.0.0.1\nportsall=%s\n' "${vm_ports[i]}" >"$dir/conf/vm$i.conf"
     done
 }
