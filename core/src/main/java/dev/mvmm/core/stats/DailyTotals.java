@@ -33,13 +33,26 @@ public record DailyTotals(String vm, LocalDate day, Map<Availability, Duration> 
     /** Parses {@link #actionsText}; a kind named twice (months gathered from days) counts both. */
     static Map<String, Integer> parseActions(String text) {
         Map<String, Integer> actions = new java.util.TreeMap<>();
-        if (text != null && !text.isEmpty()) {
-            for (String part : text.split(";")) {
-                int equals = part.lastIndexOf('=');
-                actions.merge(part.substring(0, equals), Integer.parseInt(part.substring(equals + 1)), Integer::sum);
-            }
+        if (text != null) {
+            addActions(text, actions);
         }
         return actions;
+    }
+
+    /** Adds the counts of {@link #actionsText}s joined by {@code ;} to {@code into}. */
+    static void addActions(String text, Map<String, Integer> into) {
+        int length = text.length();
+        for (int i = 0; i < length; ) {
+            int end = text.indexOf(';', i);
+            if (end < 0) {
+                end = length;
+            }
+            int equals = text.lastIndexOf('=', end - 1);
+            if (equals > i) {
+                into.merge(text.substring(i, equals), Integer.parseInt(text, equals + 1, end, 10), Integer::sum);
+            }
+            i = end + 1;
+        }
     }
 
     static DailyTotals read(String vm, ResultSet row) throws SQLException {

@@ -90,24 +90,16 @@ public final class Statistics {
     private History history(Instant since, Instant until, LocalDate detailFrom, History read) {
         Instant boundary = detailFrom == null ? since : detailFrom.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant detailStart = boundary.isAfter(since) ? boundary : since;
-        CompletableFuture<Daily> daily = since.isBefore(detailStart)
-                ? CompletableFuture.supplyAsync(() -> daily(stats.aside(), since, detailFrom), Statistics::thread)
-                : CompletableFuture.completedFuture(new Daily(Map.of(), Map.of()));
+        CompletableFuture<StatsRepository.Folded> daily = since.isBefore(detailStart)
+                ? CompletableFuture.supplyAsync(() -> stats.aside().folded(since, detailFrom), Statistics::thread)
+                : CompletableFuture.completedFuture(StatsRepository.Folded.NONE);
         Map<String, List<Timeline.Point>> points = read != null && read.detailStart().equals(detailStart)
                 ? read.points() : stats.points(detailStart);
         Map<String, Map<String, Integer>> actions = new TreeMap<>(stats.actions(since, until));
-        Daily days = join(daily);
+        StatsRepository.Folded days = join(daily);
         days.actions().forEach((vm, counts) -> counts.forEach((kind, n) ->
                 actions.computeIfAbsent(vm, v -> new TreeMap<>()).merge(kind, n, Integer::sum)));
         return new History(detailStart, points, days.sums(), actions);
-    }
-
-    private record Daily(Map<String, Timeline.Totals> sums, Map<String, Map<String, Integer>> actions) {
-    }
-
-    private static Daily daily(StatsRepository repository, Instant since, LocalDate detailFrom) {
-        return new Daily(repository.dailySums(since, detailFrom),
-                repository.dailyActions(since.atZone(ZoneOffset.UTC).toLocalDate(), detailFrom));
     }
 
     private static void thread(Runnable work) {
@@ -116,7 +108,7 @@ public final class Statistics {
         thread.start();
     }
 
-    private static Daily join(CompletableFuture<Daily> daily) {
+    private static StatsRepository.Folded join(CompletableFuture<StatsRepository.Folded> daily) {
         try {
             return daily.join();
         } catch (CompletionException e) {

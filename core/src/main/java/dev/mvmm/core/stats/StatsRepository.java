@@ -68,18 +68,25 @@ public final class StatsRepository {
     public Map<String, List<Timeline.Point>> points(Instant start) {
         return read("read transitions", connection -> {
             Map<String, List<Timeline.Point>> points = new HashMap<>();
-            // One row a VM, its points packed as "at availability carried-over,..." in recording order:
-            // a year's report reads a month of detail (some 80,000 transitions at 1,000 VMs), and fetching
-            // them a row and four columns at a time through JDBC cost more than SQLite's work on them.
-            try (PreparedStatement query = connection.prepareStatement("SELECT t.vm, group_concat(t.at || ' ' ||"
-                    + " t.availability || ' ' || coalesce(t.detail = ?1, 0), ',' ORDER BY t.id)"
-                    + " FROM transitions t LEFT JOIN (SELECT vm, max(id) AS first FROM transitions WHERE at <= ?2"
-                    + " GROUP BY vm) b ON b.vm = t.vm WHERE t.id >= coalesce(b.first, 0) GROUP BY t.vm")) {
+            // One row a VM, its points packed as numbers in recording order (see POINT): a year's report
+            // reads a month of detail (some 80,000 transitions at 1,000 VMs). Fetched a row and four
+            // columns at a time through JDBC they cost more than SQLite's work on them, and as text
+            // ("at availability flag") the concatenation was half of SQLite's.
+            try (PreparedStatement query = connection.prepareStatement("SELECT t.vm, group_concat(" + POINT
+                    + ", ',' ORDER BY t.id) FROM transitions t LEFT JOIN (SELECT vm, max(id) AS first FROM transitions"
+                    + " WHERE at <= ?2 GROUP BY vm) b ON b.vm = t.vm WHERE t.id >= coalesce(b.first, 0)"
+                    + " GROUP BY t.vm")) {
                 query.setString(1, HistoryCompactor.CARRIED_OVER);
                 query.setLong(2, start.toEpochMilli());
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        points.put(rows.getString(1), unpack(rows.getString(2)));
+                        String vm = rows.getString(1);
+                        List<Timeline.Point> list = unpack(rows.getString(2));
+                        if (list == null) {
+                            throw new java.sql.SQLException("a transition of VM " + vm + " records an availability"
+                                    + " this mvmm does not know (was the database written by a newer mvmm?)");
+                        }
+                        points.put(vm, list);
                     }
                 }
             }
@@ -87,84 +94,125 @@ public final class StatsRepository {
         });
     }
 
-    /** The points {@link #points} packed into one text. */
+    private static final Availability[] AVAILABILITIES = Availability.values();
+
+    /**
+     * A transition as one number: {@code at * 16 + availability * 2 + carried-over}, the availability
+     * by its position in {@link Availability} (one it does not know is 7).
+     */
+    private static final String POINT = point();
+
+    private static String point() {
+        StringBuilder sql = new StringBuilder("t.at * 16 + 2 * CASE t.availability ");
+        for (Availability availability : AVAILABILITIES) {
+            sql.append("WHEN '").append(availability.name()).append("' THEN ").append(availability.ordinal())
+                    .append(' ');
+        }
+        return sql.append("ELSE 7 END + coalesce(t.detail = ?1, 0)").toString();
+    }
+
+    /** The points {@link #points} packed into one text; null if one holds an availability not known. */
     static List<Timeline.Point> unpack(String packed) {
         List<Timeline.Point> list = new ArrayList<>();
         int length = packed.length();
         for (int i = 0; i < length; ) {
-            int space = packed.indexOf(' ', i);
-            int second = packed.indexOf(' ', space + 1);
-            int end = packed.indexOf(',', second + 1);
+            int end = packed.indexOf(',', i);
             if (end < 0) {
                 end = length;
             }
-            list.add(new Timeline.Point(Instant.ofEpochMilli(Long.parseLong(packed, i, space, 10)),
-                    Availability.valueOf(packed.substring(space + 1, second)), packed.charAt(second + 1) == '1'));
+            long point = Long.parseLong(packed, i, end, 10);
+            int availability = (int) (point & 15) >> 1;
+            if (availability >= AVAILABILITIES.length) {
+                return null;
+            }
+            list.add(new Timeline.Point(Instant.ofEpochMilli(point >> 4), AVAILABILITIES[availability],
+                    (point & 1) == 1));
             i = end + 1;
         }
         return list;
     }
 
+    /** What folded history holds for a span: each VM's summed totals and its actions by kind. */
+    public record Folded(Map<String, Timeline.Totals> sums, Map<String, Map<String, Integer>> actions) {
+
+        static final Folded NONE = new Folded(Map.of(), Map.of());
+    }
+
     /**
-     * Daily totals of each VM summed from {@code from}'s day (inclusive) to {@code to} (exclusive). Of
-     * the first day only the part after {@code from} counts: its observed time is taken to be the end
-     * of that day (later days follow it), so a full day is cut in proportion and a VM first seen late
-     * that day is counted whole when it was seen after {@code from}.
+     * Daily totals of each VM summed from {@code from}'s day (inclusive) to {@code to} (exclusive), and
+     * the actions they counted. Of the first day's times only the part after {@code from} counts: its
+     * observed time is taken to be the end of that day (later days follow it), so a full day is cut in
+     * proportion and a VM first seen late that day is counted whole when it was seen after
+     * {@code from}. Its actions count whole.
      */
-    public Map<String, Timeline.Totals> dailySums(Instant from, LocalDate to) {
+    public Folded folded(Instant from, LocalDate to) {
         return read("read daily totals", connection -> {
-            Map<String, Timeline.Totals> sums = new HashMap<>();
             LocalDate first = from.atZone(ZoneOffset.UTC).toLocalDate();
-            long inWindow = Duration.between(from, first.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant())
-                    .toMillis();
-            // The first day's share is cut in Java from its (one a VM) rows: a factor inside the sums
-            // would be computed for every one of the year's rows.
-            Map<String, long[]> firstDay = new HashMap<>();
-            try (PreparedStatement query = connection.prepareStatement("SELECT vm, " + TIMES + " FROM daily"
-                    + " WHERE day = ?")) {
-                query.setLong(1, first.toEpochDay());
-                try (ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) {
-                        long[] times = times(rows);
-                        long total = java.util.Arrays.stream(times).sum();
-                        double outside = total <= inWindow ? 0 : 1 - inWindow / (double) total;
-                        for (int i = 0; i < times.length; i++) {
-                            times[i] = Math.round(times[i] * outside);
-                        }
-                        firstDay.put(rows.getString(1), times);
-                    }
-                }
-            }
             Span span = Span.of(first, to);
-            try (PreparedStatement query = connection.prepareStatement(VMS_OF_DAILY + "SELECT x.vm, " + SUMS
-                    + ", sum(outages), sum(recoveries), sum(recovery_ms), max(open) FROM ("
-                    + "SELECT daily.vm, " + TIMES + ", outages, recoveries, recovery_ms,"
-                    + " CASE WHEN day = ?1 THEN open_at_start ELSE 0 END AS open"
-                    + " FROM d JOIN daily ON daily.vm = d.vm AND day >= ?1 AND day < ?2"
-                    + " UNION ALL SELECT monthly.vm, " + TIMES + ", outages, recoveries, recovery_ms, 0"
-                    + " FROM d JOIN monthly ON monthly.vm = d.vm AND month >= ?2 AND month < ?3"
-                    + " UNION ALL SELECT daily.vm, " + TIMES + ", outages, recoveries, recovery_ms, 0"
-                    + " FROM d JOIN daily ON daily.vm = d.vm AND day >= ?3 AND day < ?4) x GROUP BY x.vm")) {
+            // Part 0 is the first day's row; parts 1-3 the days before the whole months, the months, the
+            // days after them, each summed a VM at a time in the primary key's order (no sort).
+            Map<String, long[]> sums = new HashMap<>();
+            Map<String, long[]> firstDay = new HashMap<>();
+            Map<String, Map<String, Integer>> actions = new HashMap<>();
+            try (PreparedStatement query = connection.prepareStatement(VMS_OF_DAILY + "SELECT 0, vm, " + TIMES
+                    + ", 0, 0, 0, 0, NULL FROM daily WHERE vm IN d AND day = ?1"
+                    + " UNION ALL SELECT 1, vm, " + SUMS + ", max(CASE WHEN day = ?1 THEN open_at_start ELSE 0 END),"
+                    + ACTIONS + " FROM daily WHERE vm IN d AND day >= ?1 AND day < ?2 GROUP BY vm"
+                    + " UNION ALL SELECT 2, vm, " + SUMS + ", 0," + ACTIONS
+                    + " FROM monthly WHERE vm IN d AND month >= ?2 AND month < ?3 GROUP BY vm"
+                    + " UNION ALL SELECT 3, vm, " + SUMS + ", 0," + ACTIONS
+                    + " FROM daily WHERE vm IN d AND day >= ?3 AND day < ?4 GROUP BY vm")) {
                 span.bind(query);
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
-                        String vm = rows.getString(1);
-                        long[] times = times(rows);
-                        long[] outside = firstDay.get(vm);
-                        Map<Availability, Duration> time = new EnumMap<>(Availability.class);
-                        for (int i = 0; i < times.length; i++) {
-                            long millis = times[i] - (outside == null ? 0 : outside[i]);
-                            if (millis > 0) {
-                                time.put(DAILY_ORDER[i], Duration.ofMillis(millis));
+                        String vm = rows.getString(2);
+                        if (rows.getInt(1) == 0) {
+                            long[] times = new long[DAILY_ORDER.length];
+                            for (int i = 0; i < times.length; i++) {
+                                times[i] = rows.getLong(3 + i);
                             }
+                            firstDay.put(vm, times);
+                            continue;
                         }
-                        sums.put(vm, new Timeline.Totals(time, Duration.ZERO, rows.getInt(8),
-                                rows.getInt(9), Duration.ofMillis(rows.getLong(10)), rows.getInt(11) == 1));
+                        long[] sum = sums.computeIfAbsent(vm, v -> new long[SUMMED]);
+                        for (int i = 0; i < SUMMED - 1; i++) {
+                            sum[i] += rows.getLong(3 + i);
+                        }
+                        sum[SUMMED - 1] |= rows.getLong(2 + SUMMED);
+                        String text = rows.getString(3 + SUMMED);
+                        if (text != null) {
+                            DailyTotals.addActions(text, actions.computeIfAbsent(vm, v -> new TreeMap<>()));
+                        }
                     }
                 }
             }
-            return sums;
+            long inWindow = Duration.between(from, first.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant())
+                    .toMillis();
+            Map<String, Timeline.Totals> totals = new HashMap<>();
+            sums.forEach((vm, sum) -> totals.put(vm, totals(sum, firstDay.get(vm), inWindow)));
+            return new Folded(totals, actions);
         });
+    }
+
+    /** Summed per VM: the six times, outages, recoveries, recovery time, and (last) an outage open at the start. */
+    private static final int SUMMED = 10;
+
+    /** @param firstDay the first day's times, of which the share before the window is taken off */
+    private static Timeline.Totals totals(long[] sum, long[] firstDay, long inWindow) {
+        double outside = 0;
+        if (firstDay != null) {
+            long total = java.util.Arrays.stream(firstDay).sum();
+            outside = total <= inWindow ? 0 : 1 - inWindow / (double) total;
+        }
+        Map<Availability, Duration> time = new EnumMap<>(Availability.class);
+        for (int i = 0; i < DAILY_ORDER.length; i++) {
+            long millis = sum[i] - (firstDay == null ? 0 : Math.round(firstDay[i] * outside));
+            if (millis > 0) {
+                time.put(DAILY_ORDER[i], Duration.ofMillis(millis));
+            }
+        }
+        return new Timeline.Totals(time, Duration.ZERO, (int) sum[6], (int) sum[7], Duration.ofMillis(sum[8]),
+                sum[9] == 1);
     }
 
     /**
@@ -204,16 +252,9 @@ public final class StatsRepository {
         Availability.STOPPED, Availability.ABSENT, Availability.UNMONITORED};
     private static final String TIMES = "up_ms, down_ms, maintenance_ms, stopped_ms, absent_ms, unmonitored_ms";
     private static final String SUMS = "sum(up_ms), sum(down_ms), sum(maintenance_ms), sum(stopped_ms),"
-            + " sum(absent_ms), sum(unmonitored_ms)";
-
-    /** Columns 2 to 7 of a row: the times in {@link #DAILY_ORDER}. */
-    private static long[] times(ResultSet rows) throws java.sql.SQLException {
-        long[] times = new long[DAILY_ORDER.length];
-        for (int i = 0; i < times.length; i++) {
-            times[i] = rows.getLong(2 + i);
-        }
-        return times;
-    }
+            + " sum(absent_ms), sum(unmonitored_ms), sum(outages), sum(recoveries), sum(recovery_ms)";
+    /** A VM's action texts of the span, joined: {@code reboot=1;reboot=2;hold=1}. */
+    private static final String ACTIONS = " group_concat(nullif(actions, ''), ';')";
 
     /** Actions by VM and kind in the window. */
     public Map<String, Map<String, Integer>> actions(Instant start, Instant end) {
@@ -227,31 +268,6 @@ public final class StatsRepository {
                     while (rows.next()) {
                         counts.computeIfAbsent(rows.getString(1), vm -> new TreeMap<>()).put(rows.getString(2),
                                 rows.getInt(3));
-                    }
-                }
-            }
-            return counts;
-        });
-    }
-
-    /** Actions by VM and kind in daily totals from {@code from} (inclusive) to {@code to} (exclusive). */
-    public Map<String, Map<String, Integer>> dailyActions(LocalDate from, LocalDate to) {
-        return read("count actions", connection -> {
-            Map<String, Map<String, Integer>> counts = new HashMap<>();
-            // Days mostly repeat a few texts ("reboot=1"): SQLite groups them, and each is parsed once a VM.
-            try (PreparedStatement query = connection.prepareStatement(VMS_OF_DAILY + "SELECT x.vm, x.actions,"
-                    + " count(*) FROM (SELECT daily.vm, actions FROM d JOIN daily ON daily.vm = d.vm AND day >= ?1"
-                    + " AND day < ?2 AND actions <> '' UNION ALL SELECT monthly.vm, actions FROM d JOIN monthly"
-                    + " ON monthly.vm = d.vm AND month >= ?2 AND month < ?3 AND actions <> ''"
-                    + " UNION ALL SELECT daily.vm, actions FROM d JOIN daily ON daily.vm = d.vm AND day >= ?3"
-                    + " AND day < ?4 AND actions <> '') x GROUP BY x.vm, x.actions")) {
-                Span.of(from, to).bind(query);
-                try (ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) {
-                        Map<String, Integer> vm = counts.computeIfAbsent(rows.getString(1), v -> new TreeMap<>());
-                        int days = rows.getInt(3);
-                        DailyTotals.parseActions(rows.getString(2)).forEach((kind, n) -> vm.merge(kind, n * days,
-                                Integer::sum));
                     }
                 }
             }

@@ -99,6 +99,36 @@ class StatisticsTest {
     }
 
     @Test
+    void every_availability_and_the_carried_over_mark_come_back_from_the_database_as_recorded() {
+        Instant t = Instant.parse("2026-05-31T00:00:00Z");
+        List<Timeline.Point> recorded = new ArrayList<>();
+        int i = 0;
+        for (Availability availability : Availability.values()) {
+            for (boolean carried : new boolean[] {false, true}) {
+                Instant at = t.plusMillis(1_000_003L * i++);
+                health.save(List.of(), List.of(new HealthRepository.Transition("web", at, availability,
+                        carried ? HistoryCompactor.CARRIED_OVER : "probe said so")), List.of());
+                recorded.add(new Timeline.Point(at, availability, carried));
+            }
+        }
+
+        assertThat(new StatsRepository(store).points(t.minusSeconds(1)).get("web"))
+                .containsExactlyElementsOf(recorded);
+    }
+
+    @Test
+    void a_transition_with_an_availability_mvmm_does_not_know_is_an_error_naming_the_vm() {
+        transition("web", Instant.parse("2026-05-31T00:00:00Z"), Availability.UP);
+        store.read("damage", connection -> connection.createStatement()
+                .executeUpdate("UPDATE transitions SET availability = 'SIDEWAYS'"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new StatsRepository(store)
+                        .points(Instant.parse("2026-05-30T00:00:00Z")))
+                .isInstanceOf(dev.mvmm.core.store.StateException.class)
+                .hasMessageContaining("cannot read transitions").hasMessageContaining("VM web");
+    }
+
+    @Test
     void a_vm_removed_from_the_configuration_keeps_its_history() {
         Instant now = clock.instant();
         transition("old", now.minus(Duration.ofHours(2)), Availability.DOWN);

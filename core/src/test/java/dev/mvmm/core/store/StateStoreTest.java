@@ -152,11 +152,12 @@ class StateStoreTest {
         try (StateStore store = StateStore.open(file)) {
             assertThat(count(store, "monthly")).isEqualTo(4);
             dev.mvmm.core.stats.StatsRepository stats = new dev.mvmm.core.stats.StatsRepository(store);
-            var sums = stats.dailySums(from.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), to).get("web");
+            var folded = stats.folded(from.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), to);
+            var sums = folded.sums().get("web");
             assertThat(sums.of(Availability.UP).toMillis()).isEqualTo(up);
             assertThat(sums.of(Availability.DOWN).toMillis()).isEqualTo(down);
             assertThat(sums.outages()).isEqualTo(to.toEpochDay() - from.toEpochDay());
-            assertThat(stats.dailyActions(from, to).get("web")).containsEntry("reboot", reboots)
+            assertThat(folded.actions().get("web")).containsEntry("reboot", reboots)
                     .containsEntry("hold", 1);
         }
     }
