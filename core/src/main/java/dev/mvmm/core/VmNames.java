@@ -1,7 +1,6 @@
 package dev.mvmm.core;
 
 import dev.mvmm.core.config.Shown;
-import java.util.regex.Pattern;
 
 /**
  * The rule for VM names that mvmm maps to file names (configuration files, locks, chains under
@@ -15,15 +14,9 @@ import java.util.regex.Pattern;
  */
 public final class VmNames {
 
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_+][A-Za-z0-9._+-]{0,199}");
-    private static final Pattern ARCHIVE_LIKE = Pattern.compile(".*\\.[0-9]{8}T[0-9]{6}Z");
-    /**
-     * Names already found safe. The monitor asks for every VM at every check (its lock, its power
-     * marker), and two regular expressions a time were a visible part of a check's cost. A host has a
-     * bounded set of names; past this many, names are simply checked again.
-     */
-    private static final int REMEMBERED = 10_000;
-    private static final java.util.Set<String> KNOWN_SAFE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int LONGEST = 200;
+    /** The end of an archived chain's name: {@code .20261121T135203Z}. */
+    private static final String ARCHIVE_SUFFIX = ".00000000T000000Z";
 
     private VmNames() {
     }
@@ -33,21 +26,51 @@ public final class VmNames {
         if (name == null || name.isEmpty()) {
             return "VM name '' cannot be used: a VM needs a name";
         }
-        if (KNOWN_SAFE.contains(name)) {
-            return null;
-        }
-        if (!SAFE.matcher(name).matches()) {
+        if (!hasSafeCharacters(name)) {
             return "VM name " + Shown.quote(name) + " cannot be used: names may contain letters, digits and . _ + - "
                     + "(not starting with a dot or a dash, at most 200 characters); rename the file or the domain";
         }
-        if (name.equals("restores") || ARCHIVE_LIKE.matcher(name).matches()) {
+        if (name.equals("restores") || endsLikeAnArchive(name)) {
             return "VM name " + Shown.quote(name) + " cannot be used: mvmm keeps its restores and archived chains "
                     + "under such names in backup_path; rename the file or the domain";
         }
-        if (KNOWN_SAFE.size() < REMEMBERED) {
-            KNOWN_SAFE.add(name);
-        }
         return null;
+    }
+
+    // Written out, not regular expressions: the monitor asks for every VM at every check (its lock,
+    // its power marker) and every command for every configuration file; VmNamesTest checks these
+    // against the rule as regular expressions.
+
+    /** {@code [A-Za-z0-9_+][A-Za-z0-9._+-]{0,199}}. */
+    private static boolean hasSafeCharacters(String name) {
+        int length = name.length();
+        if (length > LONGEST) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = name.charAt(i);
+            boolean alphanumeric = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+            if (!alphanumeric && c != '_' && c != '+' && (i == 0 || c != '.' && c != '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code .*\.[0-9]{8}T[0-9]{6}Z}. */
+    private static boolean endsLikeAnArchive(String name) {
+        int start = name.length() - ARCHIVE_SUFFIX.length();
+        if (start < 0) {
+            return false;
+        }
+        for (int i = 0; i < ARCHIVE_SUFFIX.length(); i++) {
+            char pattern = ARCHIVE_SUFFIX.charAt(i);
+            char c = name.charAt(start + i);
+            if (pattern == '0' ? c < '0' || c > '9' : c != pattern) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static boolean isSafe(String name) {

@@ -1,17 +1,15 @@
 package dev.mvmm.core.config;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Splits a configuration file into assignments, keeping line numbers for error messages.
@@ -24,11 +22,6 @@ import java.util.regex.Pattern;
  */
 public final class ConfigFileReader {
 
-    // DOTALL: a value holding U+0085, U+2028 or U+2029 is still an assignment of its key, refused
-    // for that character with the key named, rather than a line that cannot be read.
-    private static final Pattern ASSIGNMENT = Pattern.compile("([^\\s=]+)\\s*(?:=\\s*|\\s+|$)(.*)", Pattern.DOTALL);
-    private static final Pattern SECTION = Pattern.compile("\\[.*]");
-
     private ConfigFileReader() {
     }
 
@@ -38,8 +31,9 @@ public final class ConfigFileReader {
 
     public static Result read(Path file) {
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        // java.io, not Files.readAllBytes: at start-up, before the JIT, it is half the cost a file.
+        try (FileInputStream in = new FileInputStream(file.toFile())) {
+            bytes = in.readAllBytes();
         } catch (IOException e) {
             return failure(file, 0, "cannot be read (" + e.getMessage() + "); check that it exists and is readable");
         }
@@ -56,11 +50,108 @@ public final class ConfigFileReader {
                     + "file as plain UTF-8", bytes[position] & 0xff));
         }
         out.flip();
-        // Line breaks as BufferedReader sees them; a trailing break ends the last line, it starts no new one.
-        return parse(file, LINE_BREAK.splitAsStream(out).toList());
+        return parse(file, lines(out.toString()));
     }
 
-    private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");
+    /*
+     * The scanners below are written out rather than regular expressions: they run for every line of
+     * every VM's file at each start, before the JIT has compiled anything, and the regular expressions'
+     * matching was about a third of reading a thousand files. ConfigFileReaderTest holds the grammar as
+     * regular expressions and checks these against it on random text.
+     */
+
+    /**
+     * The lines of a text, split at {@code \r\n}, {@code \r} or {@code \n} as BufferedReader splits
+     * them; a trailing break ends the last line, it starts no new one (trailing empty lines are dropped).
+     */
+    static List<String> lines(String text) {
+        List<String> lines = new ArrayList<>();
+        int length = text.length();
+        int start = 0;
+        int kept = 0;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') {
+                lines.add(text.substring(start, i));
+                if (i > start) {
+                    kept = lines.size();
+                }
+                if (c == '\r' && i + 1 < length && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        if (start < length) {
+            lines.add(text.substring(start));
+            kept = lines.size();
+        }
+        return lines.subList(0, kept);
+    }
+
+    /** White space as {@code \s} of a regular expression: space, tab, line feed, vertical tab, form feed, return. */
+    private static boolean isSpace(char c) {
+        return c == ' ' || c >= '\t' && c <= '\r';
+    }
+
+    /** The runs of characters that are neither white space ({@code \s}) nor {@code separator}, in order. */
+    static List<String> words(String text, char separator) {
+        List<String> words = new ArrayList<>();
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            int start = i;
+            while (i < length && !isSpace(text.charAt(i)) && text.charAt(i) != separator) {
+                i++;
+            }
+            if (i > start) {
+                words.add(text.substring(start, i));
+            }
+        }
+        return words;
+    }
+
+    /** {@code [...]}: a section header, all on one line ({@code .} of a regular expression). */
+    static boolean isSection(String text) {
+        int last = text.length() - 1;
+        if (last < 1 || text.charAt(0) != '[' || text.charAt(last) != ']') {
+            return false;
+        }
+        for (int i = 1; i < last; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code key=value}, {@code key = value} or {@code key value} (the key: no white space, no
+     * {@code =}), as {key, value}; null when the text does not begin with a key. A value holding
+     * U+0085, U+2028 or U+2029 is still an assignment of its key, refused later for that character
+     * with the key named, rather than a line that cannot be read.
+     */
+    static String[] assignment(String text) {
+        int length = text.length();
+        int keyEnd = 0;
+        while (keyEnd < length && !isSpace(text.charAt(keyEnd)) && text.charAt(keyEnd) != '=') {
+            keyEnd++;
+        }
+        if (keyEnd == 0) {
+            return null;
+        }
+        int value = keyEnd;
+        while (value < length && isSpace(text.charAt(value))) {
+            value++;
+        }
+        if (value < length && text.charAt(value) == '=') {
+            value++;
+            while (value < length && isSpace(text.charAt(value))) {
+                value++;
+            }
+        }
+        return new String[] {text.substring(0, keyEnd), text.substring(value)};
+    }
 
     /** The line a byte is on, counting line breaks the way {@link java.io.BufferedReader} does. */
     private static int lineAt(byte[] bytes, int position) {
@@ -87,18 +178,18 @@ public final class ConfigFileReader {
             if (text.isEmpty()) {
                 continue;
             }
-            if (SECTION.matcher(text).matches()) {
+            if (isSection(text)) {
                 problems.add(ConfigProblem.error(file, lineNumber, text,
                         "sections are not supported; put one VM's settings in its own <VM>.conf file"));
                 continue;
             }
-            Matcher matcher = ASSIGNMENT.matcher(text);
-            if (!matcher.matches()) {
+            String[] assignment = assignment(text);
+            if (assignment == null) {
                 problems.add(ConfigProblem.error(file, lineNumber, null,
                         "cannot read " + Shown.quote(text) + "; write key=value"));
                 continue;
             }
-            lines.add(new ConfigLine(matcher.group(1), unquote(matcher.group(2).strip()), lineNumber));
+            lines.add(new ConfigLine(assignment[0], unquote(assignment[1].strip()), lineNumber));
         }
         return new Result(List.copyOf(lines), List.copyOf(problems));
     }

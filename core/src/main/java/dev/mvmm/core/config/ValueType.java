@@ -56,7 +56,12 @@ public interface ValueType<T> {
 
     /** Whether the text is one or more ASCII digits. */
     private static boolean digits(String text) {
-        return !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9');
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return !text.isEmpty();
     }
 
     static ValueType<Boolean> bool() {
@@ -90,10 +95,7 @@ public interface ValueType<T> {
     static ValueType<List<Integer>> ports() {
         return text -> {
             Set<Integer> ports = new LinkedHashSet<>();
-            for (String token : text.strip().split("[\\s,]+")) {
-                if (token.isEmpty()) {
-                    continue;
-                }
+            for (String token : ConfigFileReader.words(text.strip(), ',')) {
                 if (!digits(token)) {
                     throw new IllegalArgumentException(Shown.quote(token)
                             + " is not a port number; list numbers from 1 to 65535, separated by spaces or commas");

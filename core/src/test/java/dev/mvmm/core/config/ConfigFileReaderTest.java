@@ -95,4 +95,54 @@ class ConfigFileReaderTest {
         assertThat(parse("notify_command=/bin/x --a=b")).containsExactly(
                 new ConfigLine("notify_command", "/bin/x --a=b", 1));
     }
+
+    /**
+     * The grammar as regular expressions, as the reader first implemented it: the scanners that replaced
+     * them (for start-up speed) must agree with them on any text.
+     */
+    @org.junit.jupiter.api.Nested
+    class The_scanners_agree_with_the_grammar_as_regular_expressions {
+
+        private static final java.util.regex.Pattern ASSIGNMENT = java.util.regex.Pattern.compile(
+                "([^\\s=]+)\\s*(?:=\\s*|\\s+|$)(.*)", java.util.regex.Pattern.DOTALL);
+        private static final java.util.regex.Pattern SECTION = java.util.regex.Pattern.compile("\\[.*]");
+        private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\\r\\n|\\r|\\n");
+        private static final java.util.regex.Pattern SEPARATORS = java.util.regex.Pattern.compile("[\\s,]+");
+        /** Characters the grammar treats apart, and a few it does not. */
+        private static final String ALPHABET = "ab1=# \t\n\r\u000b\f,[]\\\"'\u0085\u2028\u2029\u00a0\u3000.-";
+
+        private static String random(java.util.Random random) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(12);
+            for (int i = 0; i < length; i++) {
+                text.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+            }
+            return text.toString();
+        }
+
+        @Test
+        void on_random_text() {
+            java.util.Random random = new java.util.Random(20_261_122L);
+            for (int n = 0; n < 200_000; n++) {
+                String text = random(random);
+                java.util.regex.Matcher matcher = ASSIGNMENT.matcher(text);
+                String[] assignment = ConfigFileReader.assignment(text);
+                if (matcher.matches()) {
+                    assertThat(assignment).as(text).containsExactly(matcher.group(1), matcher.group(2));
+                } else {
+                    assertThat(assignment).as(text).isNull();
+                }
+                assertThat(ConfigFileReader.isSection(text)).as(text).isEqualTo(SECTION.matcher(text).matches());
+                assertThat(ConfigFileReader.words(text, ',')).as(text).isEqualTo(
+                        java.util.Arrays.stream(SEPARATORS.split(text)).filter(w -> !w.isEmpty()).toList());
+                List<String> lines = LINE_BREAK.splitAsStream(text).toList();
+                assertThat(ConfigFileReader.parse(Path.of("t.conf"), ConfigFileReader.lines(text))).as(text)
+                        .isEqualTo(ConfigFileReader.parse(Path.of("t.conf"), lines));
+                // Line by line, up to the empty lines a trailing break leaves (which hold no assignment).
+                List<String> scanned = ConfigFileReader.lines(text);
+                assertThat(lines.subList(0, scanned.size())).as(text).isEqualTo(scanned);
+                assertThat(lines.subList(scanned.size(), lines.size())).as(text).allMatch(String::isEmpty);
+            }
+        }
+    }
 }
