@@ -93,8 +93,10 @@ public final class Statistics {
         CompletableFuture<StatsRepository.Folded> daily = since.isBefore(detailStart)
                 ? CompletableFuture.supplyAsync(() -> stats.aside().folded(since, detailFrom), Statistics::thread)
                 : CompletableFuture.completedFuture(StatsRepository.Folded.NONE);
+        // A window from the start of the detail kept (or of all history) reads every transition.
+        boolean everything = !detailStart.isAfter(detailFrom == null ? Instant.EPOCH : boundary);
         Map<String, List<Timeline.Point>> points = read != null && read.detailStart().equals(detailStart)
-                ? read.points() : stats.points(detailStart);
+                ? read.points() : stats.points(detailStart, everything);
         Map<String, Map<String, Integer>> actions = new TreeMap<>(stats.actions(since, until));
         StatsRepository.Folded days = join(daily);
         days.actions().forEach((vm, counts) -> counts.forEach((kind, n) ->

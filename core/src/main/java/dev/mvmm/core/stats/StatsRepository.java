@@ -66,6 +66,16 @@ public final class StatsRepository {
      * before it (the state at its start) and every one recorded after that, in recording order.
      */
     public Map<String, List<Timeline.Point>> points(Instant start) {
+        return points(start, false);
+    }
+
+    /**
+     * @param everything the window starts where the detail kept starts, or before (a report reaching into
+     *                   folded history): every transition is read and those before each VM's state at the
+     *                   start are dropped here, which costs less than SQLite finding where each VM's begin
+     *                   (the result is the same either way)
+     */
+    public Map<String, List<Timeline.Point>> points(Instant start, boolean everything) {
         return read("read transitions", connection -> {
             Map<String, List<Timeline.Point>> points = new HashMap<>();
             // One row a VM, its points packed as numbers in recording order (see POINT): a year's report
@@ -73,11 +83,13 @@ public final class StatsRepository {
             // columns at a time through JDBC they cost more than SQLite's work on them, and as text
             // ("at availability flag") the concatenation was half of SQLite's.
             try (PreparedStatement query = connection.prepareStatement("SELECT t.vm, group_concat(" + POINT
-                    + ", ',' ORDER BY t.id) FROM transitions t LEFT JOIN (SELECT vm, max(id) AS first FROM transitions"
-                    + " WHERE at <= ?2 GROUP BY vm) b ON b.vm = t.vm WHERE t.id >= coalesce(b.first, 0)"
-                    + " GROUP BY t.vm")) {
+                    + ", ',' ORDER BY t.id) FROM transitions t" + (everything ? "" : " LEFT JOIN (SELECT vm,"
+                    + " max(id) AS first FROM transitions WHERE at <= ?2 GROUP BY vm) b ON b.vm = t.vm"
+                    + " WHERE t.id >= coalesce(b.first, 0)") + " GROUP BY t.vm")) {
                 query.setString(1, HistoryCompactor.CARRIED_OVER);
-                query.setLong(2, start.toEpochMilli());
+                if (!everything) {
+                    query.setLong(2, start.toEpochMilli());
+                }
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
                         String vm = rows.getString(1);
@@ -86,12 +98,22 @@ public final class StatsRepository {
                             throw new java.sql.SQLException("a transition of VM " + vm + " records an availability"
                                     + " this mvmm does not know (was the database written by a newer mvmm?)");
                         }
-                        points.put(vm, list);
+                        points.put(vm, everything ? fromStateAt(list, start) : list);
                     }
                 }
             }
             return points;
         });
+    }
+
+    /** The points from the last one recorded at or before {@code start} on; all of them when none is. */
+    private static List<Timeline.Point> fromStateAt(List<Timeline.Point> points, Instant start) {
+        for (int i = points.size() - 1; i > 0; i--) {
+            if (!points.get(i).at().isAfter(start)) {
+                return points.subList(i, points.size());
+            }
+        }
+        return points;
     }
 
     private static final Availability[] AVAILABILITIES = Availability.values();
@@ -115,19 +137,27 @@ public final class StatsRepository {
     static List<Timeline.Point> unpack(String packed) {
         List<Timeline.Point> list = new ArrayList<>();
         int length = packed.length();
-        for (int i = 0; i < length; ) {
-            int end = packed.indexOf(',', i);
-            if (end < 0) {
-                end = length;
+        int i = 0;
+        while (i < length) {
+            // Digits read here: Long.parseLong's checks per character were most of this loop before the JIT.
+            boolean negative = packed.charAt(i) == '-';
+            if (negative) {
+                i++;
             }
-            long point = Long.parseLong(packed, i, end, 10);
+            long point = 0;
+            for (char c; i < length && (c = packed.charAt(i)) != ','; i++) {
+                point = point * 10 + (c - '0');
+            }
+            i++;
+            if (negative) {
+                point = -point;
+            }
             int availability = (int) (point & 15) >> 1;
             if (availability >= AVAILABILITIES.length) {
                 return null;
             }
             list.add(new Timeline.Point(Instant.ofEpochMilli(point >> 4), AVAILABILITIES[availability],
                     (point & 1) == 1));
-            i = end + 1;
         }
         return list;
     }

@@ -96,6 +96,11 @@ class StatisticsTest {
                 new Timeline.Point(t.plusSeconds(9000), Availability.UP, true));
         assertThat(new StatsRepository(store).points(t.minusSeconds(1)).get("web")).extracting(Timeline.Point::at)
                 .containsExactly(t, t.plusSeconds(3600), t.plusSeconds(7200), t.plusSeconds(3700));
+        // Read whole and cut in Java (a window from the start of the detail), the same points.
+        for (long second : new long[] {-1, 0, 60, 3600, 3650, 3700, 5400, 7200, 9000, 9001}) {
+            assertThat(new StatsRepository(store).points(t.plusSeconds(second), true)).as("from %d s", second)
+                    .isEqualTo(new StatsRepository(store).points(t.plusSeconds(second)));
+        }
     }
 
     @Test
