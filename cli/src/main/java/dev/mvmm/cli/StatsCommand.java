@@ -25,7 +25,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
 import org.tinylog.Logger;
 import picocli.CommandLine;
@@ -85,25 +88,15 @@ public final class StatsCommand implements Callable<Integer> {
             }
         }
         try (Context context = Context.of(root.options())) {
-            Configuration configuration = optionalConfiguration(context);
+            // The configuration only selects and names the VMs: at 1,000 VMs its files are read on a
+            // second thread while the database is opened and the history read.
+            CompletableFuture<Configuration> configuration = CompletableFuture.supplyAsync(
+                    () -> optionalConfiguration(context), StatsCommand::thread);
             StatsRepository repository = new StatsRepository(context.store());
-            Set<String> configured = new LinkedHashSet<>();
-            Map<String, String> names = new HashMap<>();
-            if (configuration != null) {
-                for (VmConfig vm : configuration.vms()) {
-                    configured.add(vm.name());
-                    names.put(vm.name(), vm.displayName());
-                }
-            }
-            List<String> selected = new ArrayList<>(vms);
-            if (selected.isEmpty()) {
-                Set<String> all = new java.util.TreeSet<>(configured);
-                all.addAll(repository.knownVms());
-                selected.addAll(all);
-            }
             Instant now = context.clock().instant();
             StatsReport report = new Statistics(repository, context.health(), context.clock())
-                    .report(selected, configured, names, start.apply(now), now, format.prometheus != null);
+                    .report(() -> selection(join(configuration), repository), start.apply(now), now,
+                            format.prometheus != null);
             if (format.prometheus != null) {
                 StatsPrometheus.write(report, format.prometheus, spec.qualifiedName());
             } else if (format.json) {
@@ -113,6 +106,46 @@ public final class StatsCommand implements Callable<Integer> {
             }
         }
         return ExitStatus.OK.code();
+    }
+
+    /** The VMs named, else every configured VM and every VM with history; names from the configuration. */
+    private Statistics.Selection selection(Configuration configuration, StatsRepository repository) {
+        Set<String> configured = new LinkedHashSet<>();
+        Map<String, String> names = new HashMap<>();
+        if (configuration != null) {
+            for (VmConfig vm : configuration.vms()) {
+                configured.add(vm.name());
+                names.put(vm.name(), vm.displayName());
+            }
+        }
+        List<String> selected = new ArrayList<>(vms);
+        if (selected.isEmpty()) {
+            Set<String> all = new TreeSet<>(configured);
+            all.addAll(repository.knownVms());
+            selected.addAll(all);
+        }
+        // Unread, the configuration cannot tell which VMs were removed from it: none is marked so.
+        return new Statistics.Selection(selected, configuration == null ? Set.copyOf(selected) : configured, names);
+    }
+
+    private static void thread(Runnable work) {
+        Thread thread = new Thread(work, "mvmm-config");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static Configuration join(CompletableFuture<Configuration> configuration) {
+        try {
+            return configuration.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     /** Statistics come from the database; a broken configuration only costs the display names. */
@@ -125,7 +158,7 @@ public final class StatsCommand implements Callable<Integer> {
         }
     }
 
-    /** The window's start, as a function of now (read once, after the configuration and database are open). */
+    /** The window's start, as a function of now (read once, after the database is open). */
     private UnaryOperator<Instant> parseSince() {
         String text = since.strip();
         try {

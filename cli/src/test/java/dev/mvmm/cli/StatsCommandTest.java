@@ -102,6 +102,19 @@ class StatsCommandTest {
     }
 
     @Test
+    void a_broken_global_configuration_costs_only_the_display_names() throws Exception {
+        Files.writeString(dir.resolve("conf/mvmm.conf"), "connect_timeout=soon\n");
+
+        CliRun run = CliRun.inOwnProcess("stats", "--config-dir=" + dir.resolve("conf"),
+                "--state=" + dir.resolve("state.db"));
+
+        assertThat(run.status()).as(run.toString()).isZero();
+        assertThat(run.err()).contains("configuration not read").contains("mvmm.conf").contains("connect_timeout");
+        assertThat(run.out()).containsPattern("db +failing").containsPattern("web +healthy").doesNotContain("nginx")
+                .doesNotContain("[removed]");
+    }
+
+    @Test
     void prometheus_file_is_written_atomically_and_passes_promtool() throws Exception {
         Path file = dir.resolve("textfile/mvmm.prom");
         Files.createDirectories(file.getParent());

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * {@code mvmm stats}: uptime, downtime, outages, recovery and actions per VM over a window, from
@@ -63,14 +64,33 @@ public final class Statistics {
     /** @param until the end of the window: now, read once by the caller that also computed {@code since} */
     public StatsReport report(List<String> vms, Set<String> configured, Map<String, String> names, Instant since,
             Instant until, boolean lifetime) {
+        return report(() -> new Selection(vms, configured, names), since, until, lifetime);
+    }
+
+    /**
+     * The VMs a report covers.
+     *
+     * @param vms        the VMs to report, in order
+     * @param configured the VMs that have a configuration file
+     * @param names      display names, by VM
+     */
+    public record Selection(List<String> vms, Set<String> configured, Map<String, String> names) {
+    }
+
+    /**
+     * @param selection asked for once the history is read: a caller can read the configuration on a
+     *                  second thread meanwhile (at 1,000 VMs both take tens of milliseconds)
+     */
+    public StatsReport report(Supplier<Selection> selection, Instant since, Instant until, boolean lifetime) {
         Map<String, VmHealth> states = health.loadAll();
         LocalDate detailFrom = stats.detailFrom();
         History window = history(since, until, detailFrom, null);
         // All time reads the same detail as a window that reaches into folded history: read it once.
         History all = lifetime ? history(Instant.EPOCH, until, detailFrom, window) : null;
         Map<String, BackupSummary> backups = stats.backups();
+        Selection selected = selection.get();
         List<VmStats> list = new ArrayList<>();
-        for (String vm : vms) {
+        for (String vm : selected.vms()) {
             VmHealth current = states.get(vm);
             Timeline.Totals totals = totals(vm, since, until, current, window);
             Map<String, Integer> actions = window.actions().getOrDefault(vm, Map.of());
@@ -80,8 +100,9 @@ public final class Statistics {
                 all.actions().getOrDefault(vm, Map.of()).forEach((kind, n) -> actionTotals.put(kind, (long) n));
                 outagesTotal = totals(vm, Instant.EPOCH, until, current, all).outages();
             }
-            list.add(new VmStats(vm, names.getOrDefault(vm, vm), configured.contains(vm), current, totals, actions,
-                    actions.getOrDefault("hold", 0), actionTotals, outagesTotal, backups.get(vm)));
+            list.add(new VmStats(vm, selected.names().getOrDefault(vm, vm), selected.configured().contains(vm),
+                    current, totals, actions, actions.getOrDefault("hold", 0), actionTotals, outagesTotal,
+                    backups.get(vm)));
         }
         return new StatsReport(since, until, list);
     }
