@@ -267,9 +267,10 @@ public final class HistoryCompactor {
                 : before.get(0).at().atZone(ZoneOffset.UTC).toLocalDate();
         LocalDate last = cut.atZone(ZoneOffset.UTC).toLocalDate();
         int written = 0;
+        Timeline.Packed packed = Timeline.Packed.of(timeline);
         for (LocalDate day = first; day.isBefore(last); day = day.plusDays(1)) {
             Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
-            Timeline.Totals totals = Timeline.integrate(timeline, start, start.plus(Duration.ofDays(1)),
+            Timeline.Totals totals = Timeline.integrate(packed, start, start.plus(Duration.ofDays(1)),
                     coveredUntil, true);
             Map<String, Integer> dayActions = actions.getOrDefault(day, Map.of());
             if (totals.time().isEmpty() && totals.outages() == 0 && dayActions.isEmpty()) {

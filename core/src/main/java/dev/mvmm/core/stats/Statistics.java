@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class Statistics {
     }
 
     /** One part of the history: detail transitions from a start, and daily totals before it. */
-    private record History(Instant detailStart, Map<String, List<Timeline.Point>> points,
+    private record History(Instant detailStart, Map<String, Timeline.Packed> points,
             Map<String, Timeline.Totals> daily, Map<String, Map<String, Integer>> actions) {
     }
 
@@ -81,7 +82,11 @@ public final class Statistics {
      * @param selection asked for once the history is read: a caller can read the configuration on a
      *                  second thread meanwhile (at 1,000 VMs both take tens of milliseconds)
      */
-    public StatsReport report(Supplier<Selection> selection, Instant since, Instant until, boolean lifetime) {
+    public StatsReport report(Supplier<Selection> selection, Instant windowStart, Instant windowEnd,
+            boolean lifetime) {
+        // Transitions are recorded to the millisecond, and the report is worked out to it.
+        Instant since = windowStart.truncatedTo(ChronoUnit.MILLIS);
+        Instant until = windowEnd.truncatedTo(ChronoUnit.MILLIS);
         Map<String, VmHealth> states = health.loadAll();
         LocalDate detailFrom = stats.detailFrom();
         History window = history(since, until, detailFrom, null);
@@ -116,7 +121,7 @@ public final class Statistics {
                 : CompletableFuture.completedFuture(StatsRepository.Folded.NONE);
         // A window from the start of the detail kept (or of all history) reads every transition.
         boolean everything = !detailStart.isAfter(detailFrom == null ? Instant.EPOCH : boundary);
-        Map<String, List<Timeline.Point>> points = read != null && read.detailStart().equals(detailStart)
+        Map<String, Timeline.Packed> points = read != null && read.detailStart().equals(detailStart)
                 ? read.points() : stats.points(detailStart, everything);
         Map<String, Map<String, Integer>> actions = new TreeMap<>(stats.actions(since, until));
         StatsRepository.Folded days = join(daily);
@@ -142,11 +147,13 @@ public final class Statistics {
         }
     }
 
+    private static final Timeline.Packed NO_POINTS = new Timeline.Packed(new long[0], 0, 0);
+
     private static Timeline.Totals totals(String vm, Instant since, Instant until, VmHealth current,
             History history) {
         Instant coveredUntil = current == null ? since : current.checkedAt();
-        Timeline.Totals detail = Timeline.integrate(history.points().getOrDefault(vm, List.of()),
-                history.detailStart(), until, coveredUntil);
+        Timeline.Totals detail = Timeline.integrate(history.points().getOrDefault(vm, NO_POINTS),
+                history.detailStart(), until, coveredUntil, false);
         Timeline.Totals daily = history.daily().get(vm);
         if (!since.isBefore(history.detailStart()) || daily == null) {
             return since.isBefore(history.detailStart()) ? withUnknown(detail, since, until) : detail;

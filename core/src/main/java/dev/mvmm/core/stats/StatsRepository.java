@@ -65,7 +65,7 @@ public final class StatsRepository {
      * Every VM's transitions that matter for a window from {@code start}: the last one recorded at or
      * before it (the state at its start) and every one recorded after that, in recording order.
      */
-    public Map<String, List<Timeline.Point>> points(Instant start) {
+    public Map<String, Timeline.Packed> points(Instant start) {
         return points(start, false);
     }
 
@@ -75,9 +75,9 @@ public final class StatsRepository {
      *                   start are dropped here, which costs less than SQLite finding where each VM's begin
      *                   (the result is the same either way)
      */
-    public Map<String, List<Timeline.Point>> points(Instant start, boolean everything) {
+    public Map<String, Timeline.Packed> points(Instant start, boolean everything) {
         return read("read transitions", connection -> {
-            Map<String, List<Timeline.Point>> points = new HashMap<>();
+            Map<String, Timeline.Packed> points = new HashMap<>();
             // One row a VM, its points packed as numbers in recording order (see POINT): a year's report
             // reads a month of detail (some 80,000 transitions at 1,000 VMs). Fetched a row and four
             // columns at a time through JDBC they cost more than SQLite's work on them, and as text
@@ -93,7 +93,7 @@ public final class StatsRepository {
                 try (ResultSet rows = query.executeQuery()) {
                     while (rows.next()) {
                         String vm = rows.getString(1);
-                        List<Timeline.Point> list = unpack(rows.getString(2));
+                        Timeline.Packed list = unpack(rows.getString(2));
                         if (list == null) {
                             throw new java.sql.SQLException("a transition of VM " + vm + " records an availability"
                                     + " this mvmm does not know (was the database written by a newer mvmm?)");
@@ -107,26 +107,25 @@ public final class StatsRepository {
     }
 
     /** The points from the last one recorded at or before {@code start} on; all of them when none is. */
-    private static List<Timeline.Point> fromStateAt(List<Timeline.Point> points, Instant start) {
+    private static Timeline.Packed fromStateAt(Timeline.Packed points, Instant start) {
+        long at = start.toEpochMilli();
         for (int i = points.size() - 1; i > 0; i--) {
-            if (!points.get(i).at().isAfter(start)) {
-                return points.subList(i, points.size());
+            if (points.at(i) <= at) {
+                return points.from(i);
             }
         }
         return points;
     }
 
-    private static final Availability[] AVAILABILITIES = Availability.values();
-
     /**
-     * A transition as one number: {@code at * 16 + availability * 2 + carried-over}, the availability
-     * by its position in {@link Availability} (one it does not know is 7).
+     * A transition as one number, as {@link Timeline.Packed} holds it: {@code at * 16 + availability * 2
+     * + carried-over}, the availability by its position in {@link Availability} (one it does not know is 7).
      */
     private static final String POINT = point();
 
     private static String point() {
         StringBuilder sql = new StringBuilder("t.at * 16 + 2 * CASE t.availability ");
-        for (Availability availability : AVAILABILITIES) {
+        for (Availability availability : Availability.values()) {
             sql.append("WHEN '").append(availability.name()).append("' THEN ").append(availability.ordinal())
                     .append(' ');
         }
@@ -134,8 +133,9 @@ public final class StatsRepository {
     }
 
     /** The points {@link #points} packed into one text; null if one holds an availability not known. */
-    static List<Timeline.Point> unpack(String packed) {
-        List<Timeline.Point> list = new ArrayList<>();
+    static Timeline.Packed unpack(String packed) {
+        long[] points = new long[16];
+        int size = 0;
         int length = packed.length();
         int i = 0;
         while (i < length) {
@@ -152,14 +152,15 @@ public final class StatsRepository {
             if (negative) {
                 point = -point;
             }
-            int availability = (int) (point & 15) >> 1;
-            if (availability >= AVAILABILITIES.length) {
+            if ((int) (point & 15) >> 1 >= Availability.values().length) {
                 return null;
             }
-            list.add(new Timeline.Point(Instant.ofEpochMilli(point >> 4), AVAILABILITIES[availability],
-                    (point & 1) == 1));
+            if (size == points.length) {
+                points = java.util.Arrays.copyOf(points, size * 2);
+            }
+            points[size++] = point;
         }
-        return list;
+        return new Timeline.Packed(points, 0, size);
     }
 
     /** What folded history holds for a span: each VM's summed totals and its actions by kind. */
