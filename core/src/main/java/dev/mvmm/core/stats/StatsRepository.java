@@ -8,11 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -72,8 +70,8 @@ public final class StatsRepository {
     /**
      * @param everything the window starts where the detail kept starts, or before (a report reaching into
      *                   folded history): every transition is read and those before each VM's state at the
-     *                   start are dropped here, which costs less than SQLite finding where each VM's begin
-     *                   (the result is the same either way)
+     *                   start are dropped here, which costs less than SQLite finding where each VM's points
+     *                   begin (the result is the same either way)
      */
     public Map<String, Timeline.Packed> points(Instant start, boolean everything) {
         return read("read transitions", connection -> {
@@ -132,6 +130,8 @@ public final class StatsRepository {
         return sql.append("ELSE 7 END + coalesce(t.detail = ?1, 0)").toString();
     }
 
+    private static final int AVAILABILITIES = Availability.values().length;
+
     /** The points {@link #points} packed into one text; null if one holds an availability not known. */
     static Timeline.Packed unpack(String packed) {
         long[] points = new long[16];
@@ -152,7 +152,7 @@ public final class StatsRepository {
             if (negative) {
                 point = -point;
             }
-            if ((int) (point & 15) >> 1 >= Availability.values().length) {
+            if ((int) (point & 15) >> 1 >= AVAILABILITIES) {
                 return null;
             }
             if (size == points.length) {

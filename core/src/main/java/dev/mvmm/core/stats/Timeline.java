@@ -154,7 +154,7 @@ public final class Timeline {
         long startAt = start.toEpochMilli();
         long endAt = end.toEpochMilli();
         long limit = coveredUntil == null || coveredUntil.isAfter(end) ? endAt : coveredUntil.toEpochMilli();
-        long[] time = new long[Availability.values().length];
+        long[] time = new long[Packed.AVAILABILITIES.length];
         boolean[] seen = new boolean[time.length];
         Outages outages = new Outages(startAt, limit, startsOnly);
         int size = points.size();
@@ -173,7 +173,7 @@ public final class Timeline {
         outages.finish();
         Map<Availability, Duration> totals = new EnumMap<>(Availability.class);
         long known = 0;
-        for (Availability availability : Availability.values()) {
+        for (Availability availability : Packed.AVAILABILITIES) {
             if (seen[availability.ordinal()]) {
                 totals.put(availability, Duration.ofMillis(time[availability.ordinal()]));
                 known += time[availability.ordinal()];
