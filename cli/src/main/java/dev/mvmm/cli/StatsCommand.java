@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
         description = {"Show each VM's state now and, over a window: availability, uptime and downtime, time in "
                 + "maintenance or stopped on purpose (not downtime), outages, mean time to recovery, actions, holds, "
                 + "and its last backup.",
-            "VMs removed from the configuration keep their history and can still be named."},
+            "VMs removed from the configuration keep their history and can still be named. A configuration that "
+                + "cannot be read costs only the display names (a warning says why); no VM is then marked removed."},
         mixinStandardHelpOptions = true,
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {" 0:success", "64:usage error", "73:the Prometheus file cannot be written",

@@ -117,7 +117,8 @@ public final class StatsRepository {
 
     /**
      * A transition as one number, as {@link Timeline.Packed} holds it: {@code at * 16 + availability * 2
-     * + carried-over}, the availability by its position in {@link Availability} (one it does not know is 7).
+     * + carried-over}, the availability by its position in {@link Availability} (one it does not know is
+     * {@link Timeline.Packed#UNKNOWN}).
      */
     private static final String POINT = point();
 
@@ -127,7 +128,8 @@ public final class StatsRepository {
             sql.append("WHEN '").append(availability.name()).append("' THEN ").append(availability.ordinal())
                     .append(' ');
         }
-        return sql.append("ELSE 7 END + coalesce(t.detail = ?1, 0)").toString();
+        return sql.append("ELSE ").append(Timeline.Packed.UNKNOWN).append(" END + coalesce(t.detail = ?1, 0)")
+                .toString();
     }
 
     private static final int AVAILABILITIES = Availability.values().length;
@@ -152,7 +154,7 @@ public final class StatsRepository {
             if (negative) {
                 point = -point;
             }
-            if ((int) (point & 15) >> 1 >= AVAILABILITIES) {
+            if (Timeline.Packed.availabilityOf(point) >= AVAILABILITIES) {
                 return null;
             }
             if (size == points.length) {

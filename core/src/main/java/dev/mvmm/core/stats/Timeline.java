@@ -107,9 +107,14 @@ public final class Timeline {
             return points[from + i] >> 4;
         }
 
-        /** Point {@code i}'s availability's position in {@link Availability}, or 7 when it is not known. */
+        /** Point {@code i}'s availability's position in {@link Availability}. */
         public int availability(int i) {
-            return (int) (points[from + i] & 15) >> 1;
+            return availabilityOf(points[from + i]);
+        }
+
+        /** A packed point's availability's position in {@link Availability}; {@link #UNKNOWN} when not known. */
+        static int availabilityOf(long point) {
+            return (int) (point & 15) >> 1;
         }
 
         public boolean continued(int i) {
