@@ -1,11 +1,14 @@
 package dev.mvmm.core.health;
 
+import dev.mvmm.core.DirectoryIndex;
 import dev.mvmm.core.config.ConfigException;
 import dev.mvmm.core.config.Configuration;
 import dev.mvmm.core.config.Durations;
 import dev.mvmm.core.config.Keys;
 import dev.mvmm.core.config.VmConfig;
 import dev.mvmm.core.host.VmStatus;
+import dev.mvmm.core.lock.LockSurvey;
+import dev.mvmm.core.power.PowerMarkers;
 import dev.mvmm.core.store.MaintenanceRepository;
 import dev.mvmm.core.store.VmHealth;
 import java.time.Duration;
@@ -53,6 +56,8 @@ public final class Monitor {
      * A check is at most this late, against intervals of a second or more.
      */
     static final Duration SLOT = Duration.ofMillis(100);
+    /** Threads that check VMs (probes wait on none of them; actions have threads of their own). */
+    private static final int WORKERS = 4;
     /** How long a running VM's status is reused while its probes pass. */
     static final Duration STATUS_REUSE = Duration.ofSeconds(30);
 
@@ -61,12 +66,14 @@ public final class Monitor {
     private final VmCheck steps;
     private final ActionRunner runner;
     private final PowerRepair power;
+    /** The power markers' directory, looked at once a slot: a check asks it, not the file system. */
+    private final DirectoryIndex markerFiles;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
     /** Checks waiting for their slot, earliest first; guarded by itself. */
     private final java.util.PriorityQueue<Due> due = new java.util.PriorityQueue<>();
     private long dueOrder;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named("schedule"));
-    private final ExecutorService workers = Executors.newFixedThreadPool(4, named("worker"));
+    private final ExecutorService workers = Executors.newFixedThreadPool(WORKERS, named("worker"));
     private final ExecutorService actions = Executors.newCachedThreadPool(named("action"));
     private final ScheduledExecutorService store = Executors.newSingleThreadScheduledExecutor(named("store"));
     private final StateWriter writer;
@@ -83,7 +90,11 @@ public final class Monitor {
     public Monitor(HealthServices services, Supplier<Configuration> configuration) {
         this.services = services;
         this.configuration = configuration;
-        this.steps = new VmCheck(services);
+        // Lock files and markers are looked at once a slot: at most a slot's age, about what a
+        // check that began a moment earlier would have seen, and every action takes the lock itself.
+        LockSurvey locks = new LockSurvey(services.locks(), SLOT);
+        this.steps = new VmCheck(services, locks::holder);
+        this.markerFiles = services.markers() == null ? null : new DirectoryIndex(services.markers().directory(), SLOT);
         this.runner = new ActionRunner(services, new VmActions(services.hypervisor(), services.clock(),
                 services.sleeper()));
         this.power = new PowerRepair(services, runner);
@@ -139,7 +150,7 @@ public final class Monitor {
 
     /** Loads the configuration and starts watching every enabled, valid VM. */
     public void start() {
-        store.scheduleWithFixedDelay(writer::flush, FLUSH_INTERVAL.toMillis(), FLUSH_INTERVAL.toMillis(),
+        store.scheduleWithFixedDelay(writer::flushDue, FLUSH_INTERVAL.toMillis(), FLUSH_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(this::dispatchDue, SLOT.toNanos(), SLOT.toNanos(), TimeUnit.NANOSECONDS);
         apply(configuration.get(), true);
@@ -227,8 +238,12 @@ public final class Monitor {
                     ready.add(next.watch());
                 }
             }
-            for (Watch watch : ready) {
-                dispatch(watch);
+            // A few tasks a slot, not one a check: each wakes a worker, whose probes then wake the
+            // probe loop once.
+            int tasks = Math.min(WORKERS, ready.size());
+            for (int task = 0; task < tasks; task++) {
+                List<Watch> share = ready.subList(ready.size() * task / tasks, ready.size() * (task + 1) / tasks);
+                execute(() -> services.prober().batch(() -> share.forEach(this::tick)));
             }
         } catch (RuntimeException e) {
             Logger.error(e, "checks not handed out in this slot; trying again in the next");
@@ -239,8 +254,12 @@ public final class Monitor {
         if (stopping || watch.removed) {
             return;
         }
+        execute(() -> tick(watch));
+    }
+
+    private void execute(Runnable checks) {
         try {
-            workers.execute(() -> tick(watch));
+            workers.execute(checks);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // Stopping.
         }
@@ -257,7 +276,8 @@ public final class Monitor {
         try {
             Instant now = services.clock().instant();
             VmHealth prior = current(watch, now);
-            VmStatus reused = prior.pending() == null ? reusableStatus(watch, now) : null;
+            // A failing VM is read afresh at every check: its failure is judged on the hypervisor's word of now.
+            VmStatus reused = prior.pending() == null && prior.failingSince() == null ? reusableStatus(watch, now) : null;
             VmStatus status = reused != null ? reused : readStatus(watch, vm, now);
             Optional<dev.mvmm.core.power.PowerMarker> marker = powerMarker(watch, status);
             if (marker.isPresent()) {
@@ -329,8 +349,9 @@ public final class Monitor {
     /** The VM's power marker; old-style ones (in backup_path) are looked for once per VM and process. */
     private Optional<dev.mvmm.core.power.PowerMarker> powerMarker(Watch watch, VmStatus status) {
         if (watch.legacyMarkersRead || status == null || status.state() == dev.mvmm.core.host.PowerState.RUNNING) {
-            return services.markers() == null || !dev.mvmm.core.VmNames.isSafe(watch.config.name()) ? Optional.empty()
-                    : services.markers().read(watch.config.name());
+            String vm = watch.config.name();
+            return markerFiles == null || !dev.mvmm.core.VmNames.isSafe(vm)
+                    || !markerFiles.mayContain(PowerMarkers.fileName(vm)) ? Optional.empty() : services.markers().read(vm);
         }
         watch.legacyMarkersRead = true;
         return power.marker(watch.config, status);

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.tinylog.Logger;
 
@@ -24,9 +25,16 @@ import org.tinylog.Logger;
 final class VmCheck {
 
     private final HealthServices services;
+    private final Function<String, Optional<LockHolder>> holders;
 
     VmCheck(HealthServices services) {
+        this(services, vm -> services.locks().holder(vm));
+    }
+
+    /** @param holders who holds a VM's lock ({@code monitor} asks a {@link dev.mvmm.core.lock.LockSurvey}) */
+    VmCheck(HealthServices services, Function<String, Optional<LockHolder>> holders) {
         this.services = services;
+        this.holders = holders;
     }
 
     /** Why a VM is not probed now, or empty when it should be. */
@@ -53,7 +61,7 @@ final class VmCheck {
             return Optional.of(new Verdict.Skipped(status.state().label() + ": left alone (mvmm never starts a VM "
                     + "someone else stopped)", severity, Availability.STOPPED));
         }
-        Optional<LockHolder> holder = services.locks().holder(vm.name());
+        Optional<LockHolder> holder = holders.apply(vm.name());
         if (holder.isPresent()) {
             return Optional.of(new Verdict.Skipped("busy: locked by " + holder.get(), Severity.BUSY, null));
         }

@@ -145,8 +145,18 @@ public final class VmLocks {
     }
 
     /** The VM's lock file; a name that could leave the lock directory is refused, never resolved. */
-    private Path file(String vm) {
-        return directory.resolve(dev.mvmm.core.VmNames.require(vm) + ".lock");
+    Path file(String vm) {
+        return directory.resolve(fileName(vm));
+    }
+
+    /** The name of the VM's lock file in the lock directory. */
+    static String fileName(String vm) {
+        return dev.mvmm.core.VmNames.require(vm) + ".lock";
+    }
+
+    /** Whether this process holds the VM's lock (its holder is then known without opening the file). */
+    boolean heldHere(String vm) {
+        return HELD_HERE.containsKey(file(vm).toAbsolutePath().toString());
     }
 
     private static void describeHolder(FileChannel channel, LockHolder holder) throws IOException {

@@ -176,7 +176,12 @@ public final class PowerMarkers {
 
     /** The VM's marker file; a name that could leave the directory is refused, never resolved. */
     Path file(String vm) {
-        return directory.resolve(VmNames.require(vm) + ".json");
+        return directory.resolve(fileName(vm));
+    }
+
+    /** The name of the VM's marker file in {@link #directory()}. */
+    public static String fileName(String vm) {
+        return VmNames.require(vm) + ".json";
     }
 
     private static PowerMarkerException unreadable(Path file, String why, Throwable cause) {

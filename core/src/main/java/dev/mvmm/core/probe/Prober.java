@@ -44,6 +44,31 @@ public final class Prober implements AutoCloseable {
     private Thread loop;
     private ExecutorService resolver;
     private volatile boolean closed;
+    /** Per thread: inside {@link #batch}, submits wake the probe loop once, at its end. */
+    private final ThreadLocal<Batch> batches = ThreadLocal.withInitial(Batch::new);
+
+    private static final class Batch {
+        int depth;
+        boolean wakeOwed;
+    }
+
+    /**
+     * Runs {@code work}, whose probes start together when it returns: a caller submitting many
+     * probes at once (the monitor's checks of one slot) wakes the probe loop once rather than for
+     * each of them.
+     */
+    public void batch(Runnable work) {
+        Batch batch = batches.get();
+        batch.depth++;
+        try {
+            work.run();
+        } finally {
+            if (--batch.depth == 0 && batch.wakeOwed) {
+                batch.wakeOwed = false;
+                wakeLoop();
+            }
+        }
+    }
 
     /** Probes every distinct target once and waits for all of them. */
     public Map<PortTarget, PortResult> probe(Collection<PortTarget> targets) {
@@ -95,7 +120,12 @@ public final class Prober implements AutoCloseable {
             return attempt.result;
         }
         submitted.add(attempt);
-        wakeLoop();
+        Batch batch = batches.get();
+        if (batch.depth > 0) {
+            batch.wakeOwed = true;
+        } else {
+            wakeLoop();
+        }
         return attempt.result;
     }
 

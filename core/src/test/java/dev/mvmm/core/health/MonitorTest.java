@@ -131,6 +131,22 @@ class MonitorTest {
     }
 
     @Test
+    void a_marker_written_while_the_monitor_runs_is_acted_on() throws Exception {
+        hypervisor.shutOff("db");
+        conf("db.conf", "action=none");
+        monitor.start();
+        await("checks of db, shut off", Duration.ofSeconds(5),
+                () -> monitor.statistics().stream().anyMatch(s -> s.vm().equals("db") && s.checks() >= 2));
+        assertThat(started("db")).as("mvmm never starts a VM someone else stopped").isFalse();
+
+        new dev.mvmm.core.power.PowerMarkers(dir.resolve("power")).write(dev.mvmm.core.power.PowerMarker.of("db",
+                "replicate --shutdown-source", PowerState.RUNNING, java.time.Instant.now().minusSeconds(600)));
+
+        await("db started", Duration.ofSeconds(5), () -> started("db"));
+        assertThat(hypervisor.state("db")).isEqualTo(PowerState.RUNNING);
+    }
+
+    @Test
     void a_hung_probe_on_one_vm_does_not_delay_another_vms_reboot() throws Exception {
         try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             List<Socket> fillers = fill(full);

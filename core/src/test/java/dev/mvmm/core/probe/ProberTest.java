@@ -35,6 +35,34 @@ class ProberTest {
     }
 
     @Test
+    void probes_submitted_in_a_batch_start_when_it_ends() throws Exception {
+        try (Listener open = Listener.open(); Prober prober = new Prober()) {
+            PortTarget up = new PortTarget("127.0.0.1", open.port(), TIMEOUT);
+            PortTarget down = new PortTarget("127.0.0.1", Listener.closedPort(), TIMEOUT);
+            List<java.util.concurrent.CompletableFuture<Map<PortTarget, PortResult>>> submitted = new ArrayList<>();
+
+            prober.batch(() -> {
+                submitted.add(prober.submit(List.of(up)));
+                prober.batch(() -> submitted.add(prober.submit(List.of(down))));
+                sleep(300);
+                assertThat(submitted).as("nothing probed before the batch ends").noneMatch(f -> f.isDone());
+            });
+
+            assertThat(submitted.get(0).get(5, java.util.concurrent.TimeUnit.SECONDS).get(up).open()).isTrue();
+            assertThat(submitted.get(1).get(5, java.util.concurrent.TimeUnit.SECONDS).get(down).failure())
+                    .isEqualTo("refused");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void ipv6_loopback_works() throws IOException {
         try (ServerSocket server = new ServerSocket()) {
             server.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
