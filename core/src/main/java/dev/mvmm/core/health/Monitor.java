@@ -93,7 +93,7 @@ public final class Monitor {
         // Lock files and markers are looked at once a slot: at most a slot's age, about what a
         // check that began a moment earlier would have seen, and every action takes the lock itself.
         LockSurvey locks = new LockSurvey(services.locks(), SLOT);
-        this.steps = new VmCheck(services, locks::holder);
+        this.steps = new VmCheck(services, locks::holder, this::recentActions);
         this.markerFiles = services.markers() == null ? null : new DirectoryIndex(services.markers().directory(), SLOT);
         this.runner = new ActionRunner(services, new VmActions(services.hypervisor(), services.clock(),
                 services.sleeper()));
@@ -127,6 +127,8 @@ public final class Monitor {
         volatile ProbeOutcome failedOnReusedStatus;
         /** How much later than due the slot handed out this check (nanoseconds); taken off the next delay. */
         volatile long lateNanos;
+        /** The loop-guarded actions read for a failing check; null: read them again. */
+        volatile GuardedActions guarded;
 
         Watch(VmConfig config) {
             update(config);
@@ -134,6 +136,7 @@ public final class Monitor {
 
         void update(VmConfig config) {
             this.status = null;
+            this.guarded = null;
             this.config = config;
             this.settings = HealthSettings.from(config.settings());
         }
@@ -385,6 +388,8 @@ public final class Monitor {
                     writer.flush();
                     watch.status = null;
                     ActionRunner.Result result = action.get();
+                    // Whatever the action recorded counts for the loop guard from the next check on.
+                    watch.guarded = null;
                     if (result.outcome() != null) {
                         if (tookAction(result.outcome().verdict())) {
                             watch.acted.incrementAndGet();
@@ -397,6 +402,7 @@ public final class Monitor {
                         schedule(watch, Duration.ZERO);
                     }
                 } catch (RuntimeException e) {
+                    watch.guarded = null;
                     crashed(watch, e);
                 } finally {
                     runningActions.decrementAndGet();
@@ -447,6 +453,39 @@ public final class Monitor {
         long seconds = Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(crashes - 1, 16));
         Logger.tag(watch.config.name()).error(cause, "check failed (attempt {}); retrying in {}s", crashes, seconds);
         schedule(watch, Duration.ofSeconds(seconds));
+    }
+
+    /**
+     * A VM's loop-guarded actions at or after {@code from} (epoch milliseconds), as read in the
+     * monitor's {@code epoch}: new ones come only from this monitor's actions (which forget them)
+     * or from another process's write (which starts a new epoch).
+     */
+    record GuardedActions(long epoch, Instant from, long[] times) {
+    }
+
+    /**
+     * The loop guard's count for a failing check, from the actions read at the VM's first failing
+     * check rather than a query at each one.
+     */
+    private int recentActions(String vm, Instant since) {
+        Watch watch = watches.get(vm);
+        if (watch == null) {
+            return services.health().countActions(vm, since, ActionRunner.LOOP_GUARDED);
+        }
+        long seen = epoch;
+        GuardedActions known = watch.guarded;
+        if (known == null || known.epoch() != seen || since.isBefore(known.from())) {
+            known = new GuardedActions(seen, since, services.health().actionTimes(vm, since, ActionRunner.LOOP_GUARDED));
+            watch.guarded = known;
+        }
+        long from = since.toEpochMilli();
+        int count = 0;
+        for (long at : known.times()) {
+            if (at >= from) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** The VM's state: the one this monitor last saw, unless another process has written since. */

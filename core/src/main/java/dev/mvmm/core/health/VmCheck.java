@@ -26,15 +26,26 @@ final class VmCheck {
 
     private final HealthServices services;
     private final Function<String, Optional<LockHolder>> holders;
+    private final RecentActions recentActions;
 
-    VmCheck(HealthServices services) {
-        this(services, vm -> services.locks().holder(vm));
+    /** How many loop-guarded actions a VM had at or after an instant. */
+    interface RecentActions {
+        int since(String vm, Instant since);
     }
 
-    /** @param holders who holds a VM's lock ({@code monitor} asks a {@link dev.mvmm.core.lock.LockSurvey}) */
-    VmCheck(HealthServices services, Function<String, Optional<LockHolder>> holders) {
+    VmCheck(HealthServices services) {
+        this(services, vm -> services.locks().holder(vm),
+                (vm, since) -> services.health().countActions(vm, since, ActionRunner.LOOP_GUARDED));
+    }
+
+    /**
+     * @param holders who holds a VM's lock ({@code monitor} asks a {@link dev.mvmm.core.lock.LockSurvey})
+     * @param recentActions the loop guard's count ({@code monitor} remembers the actions it read)
+     */
+    VmCheck(HealthServices services, Function<String, Optional<LockHolder>> holders, RecentActions recentActions) {
         this.services = services;
         this.holders = holders;
+        this.recentActions = recentActions;
     }
 
     /** Why a VM is not probed now, or empty when it should be. */
@@ -95,10 +106,9 @@ final class VmCheck {
     HealthPolicy.Decision decide(VmConfig vm, VmStatus status, VmHealth prior, ProbeOutcome probe,
             boolean maintenance, HealthSettings settings) {
         Instant now = services.clock().instant();
-        int recentActions = probe.healthy() ? 0 : services.health().countActions(vm.name(),
-                now.minus(settings.rebootWindow()), ActionRunner.LOOP_GUARDED);
+        int guarded = probe.healthy() ? 0 : recentActions.since(vm.name(), now.minus(settings.rebootWindow()));
         return HealthPolicy.decide(prior, new HealthPolicy.Observation(status.runId(), status.startedAt(), probe,
-                maintenance, recentActions, now, services.clock().getZone()), settings);
+                maintenance, guarded, now, services.clock().getZone()), settings);
     }
 
     /** Whether a decision is carried out by the action runner rather than recorded at once. */

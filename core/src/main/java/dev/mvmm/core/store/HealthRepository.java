@@ -180,13 +180,21 @@ public final class HealthRepository {
 
     /** Actions of the given kinds taken on {@code vm} at or after {@code since} and after its last clear. */
     public int countActions(String vm, Instant since, Collection<String> kinds) {
-        return store.read("count actions", connection -> {
+        return actionTimes(vm, since, kinds).length;
+    }
+
+    /**
+     * When the actions of the given kinds were taken on {@code vm} at or after {@code since} and after
+     * its last clear (epoch milliseconds, oldest first).
+     */
+    public long[] actionTimes(String vm, Instant since, Collection<String> kinds) {
+        return store.read("read actions", connection -> {
             String placeholders = String.join(",", java.util.Collections.nCopies(kinds.size(), "?"));
             // An operator's 'clear' starts the count afresh.
-            try (PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM actions"
+            try (PreparedStatement query = connection.prepareStatement("SELECT at FROM actions"
                     + " WHERE vm = ? AND at >= ?"
                     + " AND at > coalesce((SELECT max(at) FROM actions WHERE vm = ? AND action = 'clear'), -1)"
-                    + " AND action IN (" + placeholders + ")")) {
+                    + " AND action IN (" + placeholders + ") ORDER BY at")) {
                 query.setString(1, vm);
                 query.setLong(2, since.toEpochMilli());
                 query.setString(3, vm);
@@ -195,7 +203,15 @@ public final class HealthRepository {
                     query.setString(index++, kind);
                 }
                 try (ResultSet rows = query.executeQuery()) {
-                    return rows.next() ? rows.getInt(1) : 0;
+                    long[] times = new long[8];
+                    int count = 0;
+                    while (rows.next()) {
+                        if (count == times.length) {
+                            times = java.util.Arrays.copyOf(times, count * 2);
+                        }
+                        times[count++] = rows.getLong(1);
+                    }
+                    return java.util.Arrays.copyOf(times, count);
                 }
             }
         });

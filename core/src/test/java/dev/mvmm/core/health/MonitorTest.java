@@ -131,6 +131,21 @@ class MonitorTest {
     }
 
     @Test
+    void the_loop_guard_counts_the_reboot_the_monitor_itself_just_took() throws Exception {
+        conf("web.conf", "ip=127.0.0.1", "portsall=" + web.port(), "max_reboots=1", "reboot_window=1h",
+                "recovery_time=1s");
+        web.close();
+        monitor.start();
+
+        await("the reboot", Duration.ofSeconds(10), () -> started("web"));
+        await("the hold after it", Duration.ofSeconds(15),
+                () -> monitor.statistics().get(0).verdict().equals("hold"));
+
+        assertThat(hypervisor.calls().stream().filter(call -> call.equals("start web")))
+                .as("max_reboots=1: one reboot, then a hold").hasSize(1);
+    }
+
+    @Test
     void a_marker_written_while_the_monitor_runs_is_acted_on() throws Exception {
         hypervisor.shutOff("db");
         conf("db.conf", "action=none");
