@@ -208,8 +208,11 @@ public final class LibvirtHypervisor implements Hypervisor {
         void apply(Domain domain) throws LibvirtException;
     }
 
-    /** A domain that vanishes between listing and lookup (undefined, migrated) is simply absent. */
-    /** @param name the domain's name when it was looked up by it (saves a call: a monitor makes many) */
+    /**
+     * A domain that vanishes between listing and lookup (undefined, migrated) is simply absent.
+     *
+     * @param name the domain's name when it was looked up by it (saves a call: a monitor makes many)
+     */
     private static Optional<VmStatus> lookup(DomainLookup lookup, String name) throws LibvirtException {
         Domain domain;
         try {
