@@ -280,7 +280,8 @@ public final class Monitor {
             Instant now = services.clock().instant();
             VmHealth prior = current(watch, now);
             // A failing VM is read afresh at every check: its failure is judged on the hypervisor's word of now.
-            VmStatus reused = prior.pending() == null && prior.failingSince() == null ? reusableStatus(watch, now) : null;
+            VmStatus reused = prior.pending() == null && prior.failingSince() == null ? reusableStatus(watch, now)
+                    : null;
             VmStatus status = reused != null ? reused : readStatus(watch, vm, now);
             Optional<dev.mvmm.core.power.PowerMarker> marker = powerMarker(watch, status);
             if (marker.isPresent()) {
@@ -353,8 +354,9 @@ public final class Monitor {
     private Optional<dev.mvmm.core.power.PowerMarker> powerMarker(Watch watch, VmStatus status) {
         if (watch.legacyMarkersRead || status == null || status.state() == dev.mvmm.core.host.PowerState.RUNNING) {
             String vm = watch.config.name();
-            return markerFiles == null || !dev.mvmm.core.VmNames.isSafe(vm)
-                    || !markerFiles.mayContain(PowerMarkers.fileName(vm)) ? Optional.empty() : services.markers().read(vm);
+            boolean mayHave = markerFiles != null && dev.mvmm.core.VmNames.isSafe(vm)
+                    && markerFiles.mayContain(PowerMarkers.fileName(vm));
+            return mayHave ? services.markers().read(vm) : Optional.empty();
         }
         watch.legacyMarkersRead = true;
         return power.marker(watch.config, status);
@@ -456,9 +458,9 @@ public final class Monitor {
     }
 
     /**
-     * A VM's loop-guarded actions at or after {@code from} (epoch milliseconds), as read in the
-     * monitor's {@code epoch}: new ones come only from this monitor's actions (which forget them)
-     * or from another process's write (which starts a new epoch).
+     * When a VM's loop-guarded actions at or after {@code from} were taken (epoch milliseconds), as
+     * read in the monitor's {@code epoch}: new ones come only from this monitor's actions (after
+     * which the watch forgets these) or from another process's write (which starts a new epoch).
      */
     record GuardedActions(long epoch, Instant from, long[] times) {
     }
@@ -475,7 +477,8 @@ public final class Monitor {
         long seen = epoch;
         GuardedActions known = watch.guarded;
         if (known == null || known.epoch() != seen || since.isBefore(known.from())) {
-            known = new GuardedActions(seen, since, services.health().actionTimes(vm, since, ActionRunner.LOOP_GUARDED));
+            known = new GuardedActions(seen, since,
+                    services.health().actionTimes(vm, since, ActionRunner.LOOP_GUARDED));
             watch.guarded = known;
         }
         long from = since.toEpochMilli();
