@@ -514,7 +514,8 @@ public final class Monitor {
 
     /**
      * At most twice a second, asks SQLite whether another process ('mvmm maintenance', 'check', a
-     * restore...) has committed; if so, queued states are written first and every VM's state and
+     * restore...) has committed; if so, queued changes are written first (routine ones, only check
+     * times, are dropped, not written over what the other process wrote) and every VM's state and
      * the maintenance windows are read again.
      */
     private void pollExternalWrites(Instant now) {
@@ -527,6 +528,7 @@ public final class Monitor {
             }
             long version = services.health().dataVersion();
             if (version != dataVersion) {
+                writer.dropRoutine();
                 writer.flush();
                 dataVersion = version;
                 epoch++;

@@ -24,9 +24,10 @@ import org.tinylog.Logger;
  * latest state: a healthy VM's row is written every ten seconds rather than at every check, a fifth
  * of the database's work and of the disk's writes at {@code check_interval=2}. Every other change
  * (availability, the failure's or health's start, a hold, an action) goes with the next batch.
- * A monitor killed outright therefore loses at most the last {@link #ROUTINE_DEFERRAL} of check
- * times and the last batch's changes: the next start reads the state before them, so a failure's
- * start is seen up to that interval late, never early.
+ * When another process has written, the routine changes held back are dropped rather than written
+ * over what it wrote ({@link #dropRoutine()}). A monitor killed outright loses at most the last
+ * {@link #ROUTINE_DEFERRAL} of check times and the last batch's changes: the next start reads the
+ * state before them, so a failure's start is seen up to that interval late, never early.
  */
 final class StateWriter {
 
@@ -73,6 +74,15 @@ final class StateWriter {
 
     synchronized int pending() {
         return queued.size() + held.size();
+    }
+
+    /**
+     * Forgets the routine changes held back: another process has written, perhaps a newer state of
+     * the same VMs ('mvmm check' by hand), which an older check time must not overwrite. They carry
+     * nothing but times; the next routine change of each VM is held back afresh.
+     */
+    synchronized void dropRoutine() {
+        held.clear();
     }
 
     /** Commits everything gathered so far in one transaction; on failure keeps it for the next try. */

@@ -12,6 +12,7 @@ import dev.mvmm.core.probe.Prober;
 import dev.mvmm.core.store.HealthRepository;
 import dev.mvmm.core.store.MaintenanceRepository;
 import dev.mvmm.core.store.StateStore;
+import dev.mvmm.core.store.VmHealth;
 import dev.mvmm.core.support.FakeHypervisor;
 import dev.mvmm.core.support.CapturedLog;
 import dev.mvmm.core.support.Listener;
@@ -251,7 +252,8 @@ class MonitorTest {
         try (StateStore other = StateStore.open(dir.resolve("mvmm.db"))) {
             HealthRepository otherHealth = new HealthRepository(other);
             java.time.Instant checked = otherHealth.load("web").orElseThrow().checkedAt();
-            await("routine states written", Duration.ofSeconds(5),
+            // Routine states (only the check's time moves) are held back up to 10 s.
+            await("routine states written", Duration.ofSeconds(15),
                     () -> otherHealth.load("web").orElseThrow().checkedAt().isAfter(checked));
             MaintenanceRepository windows = new MaintenanceRepository(other);
             windows.put(new MaintenanceRepository.Window("web", java.time.Instant.now(), null, "by hand"));
@@ -263,6 +265,26 @@ class MonitorTest {
 
             windows.remove("web");
             await("the reboot after maintenance", Duration.ofSeconds(10), () -> started("web"));
+        }
+    }
+
+    @Test
+    void a_state_another_process_wrote_is_not_overwritten_by_an_older_check_time_held_back() throws Exception {
+        monitor.start();
+        await("routine checks held back", Duration.ofSeconds(5), () -> monitor.statistics().get(0).checks() >= 3);
+        try (StateStore other = StateStore.open(dir.resolve("mvmm.db"))) {
+            HealthRepository otherHealth = new HealthRepository(other);
+            VmHealth.Builder written = otherHealth.load("web").orElseThrow().toBuilder();
+            written.checkedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            written.detail = "checked by another mvmm process";
+            otherHealth.save(written.build());
+
+            long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < until) {
+                assertThat(otherHealth.load("web").orElseThrow().checkedAt()).as("the database's state of web")
+                        .isAfterOrEqualTo(written.checkedAt);
+                Thread.sleep(100);
+            }
         }
     }
 

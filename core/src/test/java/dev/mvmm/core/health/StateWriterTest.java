@@ -103,6 +103,29 @@ class StateWriterTest {
     }
 
     @Test
+    void after_another_process_wrote_held_check_times_are_dropped_and_changes_still_written() {
+        try (StateStore store = StateStore.open(dir.resolve("mvmm.db"))) {
+            HealthRepository health = new HealthRepository(store);
+            StateWriter writer = writer(health, new long[] {0});
+            VmHealth web = checked("web");
+            VmHealth db = checked("db");
+            writer.add(VmHealth.fresh("web", NOW), web);
+            writer.add(VmHealth.fresh("db", NOW), db);
+            writer.flush();
+            writer.add(web, later(web, 2, Availability.UP));
+            VmHealth down = later(db, 2, Availability.DOWN);
+            writer.add(db, down);
+
+            writer.dropRoutine();
+            writer.flush();
+
+            assertThat(writer.pending()).isZero();
+            assertThat(health.load("web")).get().extracting(VmHealth::checkedAt).isEqualTo(web.checkedAt());
+            assertThat(health.load("db")).get().extracting(VmHealth::availability).isEqualTo(Availability.DOWN);
+        }
+    }
+
+    @Test
     void only_the_time_latency_and_wording_of_a_check_make_a_change_routine() {
         VmHealth first = checked("web");
         assertThat(StateWriter.routine(first, later(first, 2, Availability.UP))).isTrue();
