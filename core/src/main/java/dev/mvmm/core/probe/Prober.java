@@ -55,7 +55,7 @@ public final class Prober implements AutoCloseable {
     /**
      * Runs {@code work}, whose probes start together when it returns: a caller submitting many
      * probes at once (the monitor's checks of one slot) wakes the probe loop once rather than for
-     * each of them.
+     * each of them. {@code work} must not wait for a probe it submitted: none starts before it returns.
      */
     public void batch(Runnable work) {
         Batch batch = batches.get();
