@@ -21,8 +21,11 @@ import java.util.Set;
  */
 public final class DirectoryIndex {
 
-    /** Longer than any file system's timestamp granularity (ext4, XFS, tmpfs: a clock tick). */
-    static final Duration RACY = Duration.ofSeconds(1);
+    /**
+     * Longer than any file system's timestamp granularity (ext4, XFS, tmpfs: a clock tick): a file
+     * or directory changed more recently than this may change again without its time moving.
+     */
+    public static final Duration RACY = Duration.ofSeconds(1);
 
     private final Path directory;
     private final long everyNanos;

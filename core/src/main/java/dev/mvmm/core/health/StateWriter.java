@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.tinylog.Logger;
 
@@ -150,19 +149,15 @@ final class StateWriter {
      * decision rules, the history or the statistics count changes with it.
      */
     static boolean routine(VmHealth prior, VmHealth next) {
-        return prior != null && prior.checkedAt() != null && next.availability() != null
-                && next.availability() == prior.availability()
-                && Objects.equals(next.verdict(), prior.verdict())
-                && Objects.equals(next.runId(), prior.runId())
-                && Objects.equals(next.failingSince(), prior.failingSince())
-                && Objects.equals(next.healthySince(), prior.healthySince())
-                && Objects.equals(next.recoveryUntil(), prior.recoveryUntil())
-                && Objects.equals(next.hold(), prior.hold())
-                && Objects.equals(next.pending(), prior.pending())
-                && Objects.equals(next.lastAction(), prior.lastAction())
-                && Objects.equals(next.runStartedAt(), prior.runStartedAt())
-                && Objects.equals(next.scheduledAt(), prior.scheduledAt())
-                && Duration.between(prior.checkedAt(), next.checkedAt()).compareTo(VmCheck.UNWATCHED_GAP) <= 0;
+        if (prior == null || prior.checkedAt() == null || next.availability() == null
+                || Duration.between(prior.checkedAt(), next.checkedAt()).compareTo(VmCheck.UNWATCHED_GAP) > 0) {
+            return false;
+        }
+        VmHealth.Builder same = prior.toBuilder();
+        same.checkedAt = next.checkedAt();
+        same.latency = next.latency();
+        same.detail = next.detail();
+        return same.build().equals(next);
     }
 
     /** Puts a failed batch back before newer changes, one change a VM (its first prior, its last state). */

@@ -23,8 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LockSurvey {
 
-    private static final long RACY_MILLIS = Duration.ofSeconds(1).toMillis();
-
     private final VmLocks locks;
     private final DirectoryIndex files;
     /** VMs whose lock file was found free, with the file's modification time then. */
@@ -52,7 +50,7 @@ public final class LockSurvey {
         }
         long probedAt = System.currentTimeMillis();
         Optional<LockHolder> holder = locks.holder(vm);
-        if (holder.isEmpty() && modified != null && probedAt - modified.toMillis() > RACY_MILLIS) {
+        if (holder.isEmpty() && modified != null && probedAt - modified.toMillis() > DirectoryIndex.RACY.toMillis()) {
             freeAt.put(vm, modified);
         } else {
             freeAt.remove(vm);

@@ -156,7 +156,8 @@ public final class VmLocks {
 
     /** Whether this process holds the VM's lock (its holder is then known without opening the file). */
     boolean heldHere(String vm) {
-        return HELD_HERE.containsKey(file(vm).toAbsolutePath().toString());
+        // Usually none is: the monitor asks at every check, and the path is not worked out for nothing.
+        return !HELD_HERE.isEmpty() && HELD_HERE.containsKey(file(vm).toAbsolutePath().toString());
     }
 
     private static void describeHolder(FileChannel channel, LockHolder holder) throws IOException {
