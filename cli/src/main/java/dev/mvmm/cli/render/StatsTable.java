@@ -7,15 +7,13 @@ import dev.mvmm.core.stats.Timeline;
 import dev.mvmm.core.stats.VmStats;
 import dev.mvmm.core.store.Availability;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
+import java.util.Map;
 
 /** Statistics as an aligned table, one line per VM. */
 public final class StatsTable {
@@ -60,10 +58,21 @@ public final class StatsTable {
     }
 
     static String ratio(Timeline.Totals totals) {
-        Double ratio = totals.availabilityRatio();
-        // BigDecimal rather than String.format: the formatter's parsing is most of a 1,000-VM table's cost.
-        return ratio == null ? "-"
-                : BigDecimal.valueOf(ratio * 100).setScale(3, RoundingMode.HALF_UP).toPlainString() + "%";
+        long up = totals.of(Availability.UP).toMillis();
+        long down = totals.of(Availability.DOWN).toMillis();
+        return up + down == 0 ? "-" : percent(up, up + down);
+    }
+
+    /**
+     * {@code part / whole} as a percentage with three decimals, rounded half up: worked out on the
+     * milliseconds themselves (exact, and a 1,000-VM table's ratios no longer cost 10-30 ms of
+     * {@code BigDecimal} and double-to-text work before the JIT has compiled them).
+     */
+    static String percent(long part, long whole) {
+        // Thousandths of a percent; no overflow below 2^63 / 200,000 ms of window (1,400 years).
+        long scaled = (part * 200_000 + whole) / (2 * whole);
+        long fraction = scaled % 1000;
+        return (scaled / 1000) + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction + "%";
     }
 
     private static String time(Duration duration) {
@@ -71,10 +80,14 @@ public final class StatsTable {
     }
 
     private static String actions(VmStats vm) {
-        String text = vm.actions().entrySet().stream().filter(e -> !e.getKey().startsWith("hold")
-                && !e.getKey().equals("clear")).map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(","));
-        return text.isEmpty() ? "0" : text;
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, Integer> action : vm.actions().entrySet()) {
+            String kind = action.getKey();
+            if (!kind.startsWith("hold") && !kind.equals("clear")) {
+                text.append(text.length() == 0 ? "" : ",").append(kind).append('=').append(action.getValue());
+            }
+        }
+        return text.length() == 0 ? "0" : text.toString();
     }
 
     private static String backup(BackupSummary backup, Instant now) {

@@ -9,8 +9,10 @@ import java.util.Set;
  * the start-up work a command will need and that does not depend on its arguments: tinylog's runtime
  * (its start time comes from the JMX runtime bean, ~20 ms), the JDK's locale data (SQLite's date
  * formats load it when the database is opened, ~15 ms), libvirt's C library through JNA (~100 ms)
- * and SQLite's, in the order the main thread meets them. On a two-core host that takes most of them
- * off the path a timer's run waits on (measured: BENCHMARKS.md). Nothing here can fail a command:
+ * and SQLite's. libvirt comes first: it is the longest, and a check's main thread reached it while
+ * this thread was still on the others (a timeline of class loads showed it waiting ~80 ms). On a
+ * two-core host this takes most of that work off the path a timer's run waits on (measured:
+ * BENCHMARKS.md). Nothing here can fail a command:
  * whatever goes wrong is met again, and reported, where it is really used.
  */
 public final class Warmup {
@@ -35,6 +37,10 @@ public final class Warmup {
     }
 
     private static void load(boolean libvirt) {
+        if (libvirt) {
+            // Reported, if it fails, when libvirt is connected to.
+            dev.mvmm.core.host.libvirt.LibvirtHypervisor.preload();
+        }
         try {
             org.tinylog.runtime.RuntimeProvider.getProcessId();
             java.util.Calendar.getInstance();
@@ -42,10 +48,6 @@ public final class Warmup {
             java.time.ZoneId.systemDefault().getRules();
         } catch (RuntimeException | LinkageError e) {
             // Only a warm-up.
-        }
-        if (libvirt) {
-            // Reported, if it fails, when libvirt is connected to.
-            dev.mvmm.core.host.libvirt.LibvirtHypervisor.preload();
         }
         try {
             org.sqlite.SQLiteJDBCLoader.initialize();
