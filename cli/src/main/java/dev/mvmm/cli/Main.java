@@ -24,12 +24,7 @@ public final class Main {
         int status = run(out, err, args);
         out.flush();
         err.flush();
-        try {
-            // Closes the log writer: with --syslog, logger(1) gets the end of input and is waited for.
-            org.tinylog.provider.ProviderRegistry.getLoggingProvider().shutdown();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Logging.close();
         System.exit(status);
     }
 

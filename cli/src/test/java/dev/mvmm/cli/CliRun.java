@@ -25,14 +25,22 @@ record CliRun(int status, String out, String err) {
      * process, as the log level, and for the log itself, which goes to the process's stderr.
      */
     static CliRun inOwnProcess(String... args) throws IOException, InterruptedException {
+        return inOwnProcess(java.util.Map.of(), args);
+    }
+
+    /** @param environment set in the process's environment, over this one's */
+    static CliRun inOwnProcess(java.util.Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("mvmm-run", ".out");
         Path err = Files.createTempFile("mvmm-run", ".err");
         try {
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
+                    .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
                 throw new AssertionError(command + " did not finish in 60s");

@@ -83,4 +83,38 @@ class LogLevelTest {
         assertThat(run.err().lines()).as(run.toString()).isNotEmpty().allMatch(line -> line.startsWith("<3>"));
         assertThat(run.err()).contains("<3>[bad] ");
     }
+
+    /** A logger(1) on PATH that appends its input to logger.out and says it started in logger.started. */
+    private java.util.Map<String, String> fakeLogger() throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path logger = bin.resolve("logger");
+        Files.writeString(logger, "#!/bin/sh\necho \"$@\" >> '" + dir.resolve("logger.started") + "'\ncat >> '"
+                + dir.resolve("logger.out") + "'\n");
+        logger.toFile().setExecutable(true);
+        return java.util.Map.of("PATH", bin + ":" + System.getenv("PATH"));
+    }
+
+    @Test
+    void syslog_lines_reach_logger_complete_before_the_process_ends() throws Exception {
+        List<String> args = new ArrayList<>(List.of("check", "--syslog", "--config-dir=" + dir.resolve("conf"),
+                "--state=" + dir.resolve("state.db")));
+        CliRun run = CliRun.inOwnProcess(fakeLogger(), args.toArray(String[]::new));
+
+        assertThat(run.status()).as(run.toString()).isEqualTo(78);
+        assertThat(run.err()).as(run.toString()).doesNotContain("[db] failing");
+        // Facility daemon (24) plus the level: warning 4, error 3.
+        assertThat(Files.readString(dir.resolve("logger.out"))).contains("<28>[db] failing: port ")
+                .contains("<27>[bad] ");
+        assertThat(Files.readString(dir.resolve("logger.started"))).contains("--prio-prefix").contains("--tag mvmm");
+    }
+
+    @Test
+    void a_run_that_logs_nothing_does_not_start_logger() throws Exception {
+        CliRun run = CliRun.inOwnProcess(fakeLogger(), "stats", "--syslog", "--config-dir=" + dir.resolve("conf"),
+                "--state=" + dir.resolve("state.db"));
+
+        assertThat(run.status()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("window: ");
+        assertThat(dir.resolve("logger.started")).doesNotExist();
+    }
 }

@@ -19,6 +19,9 @@ public final class JournalWriter implements Writer {
     /** syslog's daemon facility, added to the level in syslog mode (journald reads bare levels). */
     private static final int DAEMON = 3 * 8;
 
+    /** Whether tinylog has made this writer: then its provider is up and has something to close. */
+    private static volatile boolean opened;
+
     private final PrintStream stream;
     private final Process logger;
     private final boolean terminal;
@@ -33,6 +36,12 @@ public final class JournalWriter implements Writer {
         this.terminal = started == null && "true".equals(properties.get("terminal"));
         this.traces = "true".equals(properties.get("traces"));
         this.facility = started == null ? 0 : DAEMON;
+        opened = true;
+    }
+
+    /** Whether a writer was made in this process (tinylog makes them when the first line is logged). */
+    static boolean opened() {
+        return opened;
     }
 
     /**
