@@ -31,7 +31,7 @@ public final class Logging {
     /**
      * Closes the log writer at exit: with --syslog, logger(1) gets the end of input and is waited for.
      * A run that logged nothing has no writer, and is not made to start tinylog (and, with --syslog,
-     * logger) just to stop it: 10-15 ms at the end of a quiet run.
+     * logger) just to stop it (measured on stats --syslog: 328 -> 318 ms; no change without --syslog).
      */
     public static void close() {
         if (!JournalWriter.opened()) {
