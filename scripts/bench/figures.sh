@@ -1,7 +1,5 @@
 # Sourced by the benches: one timed run of a command, and samples printed as median, min and max.
-# Needs GNU time (/usr/bin/time).
-
-[ -x /usr/bin/time ] || { echo "bench: install time (GNU time)" >&2; exit 1; }
+# timed needs GNU time (/usr/bin/time).
 
 # timed FILE CMD...: runs CMD once and appends "wall_ms cpu_ms rss_kib" to FILE. CPU is user plus
 # system time, that of the children it waited for included (virtnbdbackup under mvmm); RSS is the
@@ -9,6 +7,7 @@
 timed() {
     local file=$1 start end user sys rss
     shift
+    [ -x /usr/bin/time ] || { echo "bench: install time (GNU time)" >&2; exit 1; }
     start=$(date +%s%N)
     /usr/bin/time -f '%U %S %M' -o "$file.time" "$@" >/dev/null 2>"${timed_err:-/dev/null}" || true
     end=$(date +%s%N)
@@ -28,9 +27,10 @@ sample() {
     done
 }
 
-# stat_of FILE COLUMN: "median min max" of a column of numbers.
+# stat_of FILE COLUMN [SCALE]: "median min max" of a column of numbers, each times SCALE.
 stat_of() {
-    awk -v c="$2" '{print $c}' "$1" | sort -n | awk '{a[NR]=$1} END{printf "%s %s %s\n", a[int((NR+1)/2)], a[1], a[NR]}'
+    awk -v c="$2" '{print $c}' "$1" | sort -n \
+        | awk -v k="${3:-1}" '{a[NR]=(k == 1 ? $1 : $1 * k)} END{printf "%s %s %s\n", a[int((NR+1)/2)], a[1], a[NR]}'
 }
 
 # table_head: the header over rows printed by row.
