@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
         + "scratch space beside it and check each image with qemu-img check.",
         mixinStandardHelpOptions = true,
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {" 0:every chain verified", " 1:at least one chain failed", "64:usage error",
+        exitCodeList = {" 0:every chain verified", " 1:at least one chain failed, or a VM named has none",
+            "64:usage error",
             "78:configuration error"})
 public final class BackupVerifyCommand implements Callable<Integer> {
 
@@ -63,6 +64,12 @@ public final class BackupVerifyCommand implements Callable<Integer> {
                 }
                 for (Retention.Item item : Archives.list(settings.backupPath(), vm)) {
                     chains.add(settings.backupPath().resolve(item.name()));
+                }
+                if (chains.isEmpty()) {
+                    // Nothing to verify is not a verified backup: a script asking must not read success.
+                    out.println(vm + ": no stored chain in " + settings.backupPath() + "; see 'mvmm backup list " + vm
+                            + "'");
+                    failures++;
                 }
                 for (Path chain : chains) {
                     ChainFolder folder = ChainFolder.read(chain, vm);

@@ -6,6 +6,7 @@ import dev.mvmm.cli.render.CheckTable;
 import dev.mvmm.cli.support.Context;
 import dev.mvmm.cli.support.ErrorHandler;
 import dev.mvmm.cli.support.ExitStatus;
+import dev.mvmm.cli.support.VmArguments;
 import dev.mvmm.core.MvmmException;
 import dev.mvmm.core.config.Configuration;
 import dev.mvmm.core.config.VmConfig;
@@ -74,6 +75,8 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // A name that could never be a configuration file's is a typo or an attack, not a VM to skip.
+        VmArguments.requireSafe(spec.commandLine(), vms);
         try (Context context = Context.of(root.options()); Prober prober = new Prober()) {
             CheckReport report = new HealthCheck(services(context, prober)).run(request(context.configuration()));
             new HistoryCompactor(context.store()).compactIfDue(context.clock().instant(),

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile VM names on the command line: every command that turns a VM name into a path or a
- * command line refuses them as a usage error (64) before it opens anything; and no mvmm source
- * runs a shell. docs/argument-safety.md has the full review.
+ * command line refuses them as a usage error (64) before it opens anything, and so does
+ * {@code check}, where such a name can never be a configured VM (it said "create X.conf" before);
+ * and no mvmm source runs a shell. docs/argument-safety.md has the full review.
  */
 class HostileArgumentsTest {
 
@@ -31,7 +32,7 @@ class HostileArgumentsTest {
     void commands_that_make_paths_or_command_lines_of_vm_names_refuse_hostile_ones() throws IOException {
         Files.createDirectories(dir.resolve("conf"));
         Files.writeString(dir.resolve("conf/mvmm.conf"), "backup_path=" + dir.resolve("backups") + "\n");
-        List<List<String>> commands = List.of(List.of("backup"), List.of("backup", "list"), List.of("backup", "verify"),
+        List<List<String>> commands = List.of(List.of("check"), List.of("check", "--nagios"), List.of("backup"), List.of("backup", "list"), List.of("backup", "verify"),
                 List.of("restore"), List.of("patch"), List.of("maintenance", "on"), List.of("stats"));
         for (List<String> command : commands) {
             for (String name : HOSTILE) {
