@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import org.tinylog.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -159,6 +160,9 @@ public final class StatsCommand implements Callable<Integer> {
         }
     }
 
+    /** Digits first, then digits and letters only: a duration, never a date or a time. */
+    private static final Pattern DURATION_LIKE = Pattern.compile("-?[0-9][0-9a-zA-Z]*");
+
     /** The window's start, as a function of now (read once, after the database is open). */
     private UnaryOperator<Instant> parseSince() {
         String text = since.strip();
@@ -170,6 +174,11 @@ public final class StatsCommand implements Callable<Integer> {
                 Instant at = Times.parse(text);
                 return now -> at;
             } catch (DateTimeParseException e) {
+                if (DURATION_LIKE.matcher(text).matches()) {
+                    // Meant as a duration (no date has this shape): say what is wrong with it (too long, negative).
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--since: "
+                            + notADuration.getMessage());
+                }
                 throw new CommandLine.ParameterException(spec.commandLine(), "--since: '" + text
                         + "' is neither a duration (24h, 7d, 30d) nor a date (2026-11-01) or time (2026-11-01T08:00)");
             }

@@ -235,6 +235,20 @@ class StatsCommandTest {
     }
 
     @Test
+    void a_since_meant_as_a_duration_says_what_is_wrong_with_it() {
+        CliRun tooLong = mvmm("stats", "--since", "1000000d");
+        CliRun negative = mvmm("stats", "--since", "-5d");
+        CliRun years = mvmm("stats", "--since", "1y");
+
+        assertThat(tooLong.status()).isEqualTo(64);
+        assertThat(tooLong.err()).contains("--since: '1000000d' is too large; the longest is 36500d (100 years)");
+        assertThat(negative.status()).isEqualTo(64);
+        assertThat(negative.err()).contains("--since: '-5d' is negative");
+        assertThat(years.status()).isEqualTo(64);
+        assertThat(years.err()).contains("--since: '1y' is not a duration; write seconds (30) or a number with a unit");
+    }
+
+    @Test
     void since_accepts_dates() {
         assertThat(mvmm("stats", "--since", "2026-01-01").status()).isZero();
         assertThat(mvmm("stats", "--since", "2026-01-01T08:00").status()).isZero();
