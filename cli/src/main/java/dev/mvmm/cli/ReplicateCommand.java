@@ -108,6 +108,10 @@ public final class ReplicateCommand implements Callable<Integer> {
                     + "--disk and --disk-dir");
         }
         URI target = parseTarget();
+        if (name.equals(vm) && target == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "NEW is " + vm + " itself; a clone on this "
+                    + "host needs a name of its own (the same name only with --to another host)");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (Context context = Context.of(root.options()).waitingFor(waiting.patience())) {
@@ -119,11 +123,16 @@ public final class ReplicateCommand implements Callable<Integer> {
                 return ExitStatus.TEMPORARY.code();
             }
             try (VmLock held = source.get()) {
-                Optional<VmLock> clone = context.lockOrExplain(name, "replicate from " + vm, "replicate", err);
-                if (clone.isEmpty()) {
-                    return ExitStatus.TEMPORARY.code();
+                // The same name on another host: the source's lock already covers that name here.
+                VmLock clone = null;
+                if (!name.equals(vm)) {
+                    Optional<VmLock> locked = context.lockOrExplain(name, "replicate from " + vm, "replicate", err);
+                    if (locked.isEmpty()) {
+                        return ExitStatus.TEMPORARY.code();
+                    }
+                    clone = locked.get();
                 }
-                try (VmLock heldToo = clone.get()) {
+                try (VmLock heldToo = clone) {
                     Hypervisor here = context.hypervisor();
                     Hypervisor there = target == null ? here : LibvirtHypervisor.connect(target);
                     try {
