@@ -219,6 +219,20 @@ class StatsCommandTest {
     }
 
     @Test
+    void a_prometheus_directory_is_refused_with_the_file_to_give_instead() throws IOException {
+        Path textfiles = Files.createDirectories(dir.resolve("node-exporter"));
+
+        CliRun run = mvmm("stats", "--prometheus", textfiles.toString());
+
+        assertThat(run.status()).isEqualTo(73);
+        assertThat(run.err()).contains("cannot write " + textfiles + ": it is a directory; give a file in it, e.g. "
+                + textfiles.resolve("mvmm.prom"));
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(Path::toString)).noneMatch(name -> name.contains(".tmp."));
+        }
+    }
+
+    @Test
     void an_unwritable_prometheus_file_exits_73() {
         CliRun run = mvmm("stats", "--prometheus", dir.resolve("missing/dir/mvmm.prom").toString());
 

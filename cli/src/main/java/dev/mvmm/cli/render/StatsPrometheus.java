@@ -42,6 +42,11 @@ public final class StatsPrometheus {
     }
 
     public static void write(StatsReport report, Path file, String command) {
+        if (Files.isDirectory(file)) {
+            // Likely node_exporter's textfile directory: it reads the *.prom files in it.
+            throw new WriteFailure("cannot write " + file + ": it is a directory; give a file in it, e.g. "
+                    + file.resolve("mvmm.prom"), null);
+        }
         String text = render(report);
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp." + ProcessHandle.current().pid());
         try {
