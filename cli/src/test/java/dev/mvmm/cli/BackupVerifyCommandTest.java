@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,23 +20,17 @@ class BackupVerifyCommandTest {
     @TempDir
     Path dir;
 
-    private CliRun verify(String conf, String... vms) throws IOException {
-        Files.createDirectories(dir.resolve("conf"));
-        Files.writeString(dir.resolve("conf/mvmm.conf"), conf);
-        String[] args = new String[vms.length + 4];
-        args[0] = "backup";
-        args[1] = "verify";
-        args[2] = "--config-dir=" + dir.resolve("conf");
-        args[3] = "--state=" + dir.resolve("state.db");
-        System.arraycopy(vms, 0, args, 4, vms.length);
-        return CliRun.of(args);
+    private CliRun verify(List<String> conf, String... vms) throws IOException {
+        List<String> args = new ArrayList<>(List.of("backup", "verify"));
+        args.addAll(List.of(vms));
+        return CliRun.inDirectory(dir, conf, args.toArray(String[]::new));
     }
 
     @Test
     void a_vm_without_any_stored_chain_fails_and_says_where_it_looked() throws IOException {
         Path backups = Files.createDirectories(dir.resolve("backups"));
 
-        CliRun run = verify("backup_path=" + backups + "\n", "web");
+        CliRun run = verify(List.of("backup_path=" + backups), "web");
 
         assertThat(run.status()).as(run.toString()).isEqualTo(1);
         assertThat(run.out()).isEqualTo("web: no stored chain in " + backups + "; see 'mvmm backup list web'"
@@ -46,7 +42,7 @@ class BackupVerifyCommandTest {
     void a_missing_backup_directory_is_reported_the_same_way_and_not_created() throws IOException {
         Path backups = dir.resolve("nowhere");
 
-        CliRun run = verify("backup_path=" + backups + "\n", "web", "db");
+        CliRun run = verify(List.of("backup_path=" + backups), "web", "db");
 
         assertThat(run.status()).as(run.toString()).isEqualTo(1);
         assertThat(run.out().lines()).containsExactly(
@@ -57,7 +53,7 @@ class BackupVerifyCommandTest {
 
     @Test
     void without_a_backup_path_there_is_nothing_to_verify() throws IOException {
-        CliRun run = verify("", "web");
+        CliRun run = verify(List.of(), "web");
 
         assertThat(run.status()).as(run.toString()).isEqualTo(1);
         assertThat(run.out()).isEqualTo("web: no backup_path configured" + System.lineSeparator());

@@ -21,6 +21,19 @@ record CliRun(int status, String out, String err) {
     }
 
     /**
+     * A run against {@code dir}: its {@code conf/mvmm.conf} holding {@code conf}, and its state
+     * database; the two options go before {@code args} (a subcommand and what follows).
+     */
+    static CliRun inDirectory(Path dir, List<String> conf, String... args) throws IOException {
+        Files.createDirectories(dir.resolve("conf"));
+        Files.write(dir.resolve("conf/mvmm.conf"), conf);
+        List<String> all = new ArrayList<>(List.of("--config-dir=" + dir.resolve("conf"),
+                "--state=" + dir.resolve("state.db")));
+        all.addAll(List.of(args));
+        return of(all.toArray(String[]::new));
+    }
+
+    /**
      * The same command line in a JVM of its own, through {@code Main.main}: for what is set once per
      * process, as the log level, and for the log itself, which goes to the process's stderr.
      */

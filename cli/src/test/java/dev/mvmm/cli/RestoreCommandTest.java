@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,14 +17,9 @@ class RestoreCommandTest {
     Path dir;
 
     private CliRun mvmm(List<String> conf, String... args) throws IOException {
-        Files.createDirectories(dir.resolve("conf"));
-        Files.write(dir.resolve("conf/mvmm.conf"), conf);
-        String[] all = new String[args.length + 3];
-        all[0] = "restore";
-        all[1] = "--config-dir=" + dir.resolve("conf");
-        all[2] = "--state=" + dir.resolve("state.db");
-        System.arraycopy(args, 0, all, 3, args.length);
-        return CliRun.of(all);
+        List<String> all = new ArrayList<>(List.of("restore"));
+        all.addAll(List.of(args));
+        return CliRun.inDirectory(dir, conf, all.toArray(String[]::new));
     }
 
     @Test
