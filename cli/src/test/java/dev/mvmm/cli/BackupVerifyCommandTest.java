@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,9 +20,7 @@ class BackupVerifyCommandTest {
     Path dir;
 
     private CliRun verify(List<String> conf, String... vms) throws IOException {
-        List<String> args = new ArrayList<>(List.of("backup", "verify"));
-        args.addAll(List.of(vms));
-        return CliRun.inDirectory(dir, conf, args.toArray(String[]::new));
+        return CliRun.inDirectory(dir, conf, List.of("backup", "verify"), vms);
     }
 
     @Test

@@ -22,13 +22,14 @@ record CliRun(int status, String out, String err) {
 
     /**
      * A run against {@code dir}: its {@code conf/mvmm.conf} holding {@code conf}, and its state
-     * database; the two options go before {@code args} (a subcommand and what follows).
+     * database; the two options go before {@code command} (the subcommand's words), then {@code args}.
      */
-    static CliRun inDirectory(Path dir, List<String> conf, String... args) throws IOException {
+    static CliRun inDirectory(Path dir, List<String> conf, List<String> command, String... args) throws IOException {
         Files.createDirectories(dir.resolve("conf"));
         Files.write(dir.resolve("conf/mvmm.conf"), conf);
         List<String> all = new ArrayList<>(List.of("--config-dir=" + dir.resolve("conf"),
                 "--state=" + dir.resolve("state.db")));
+        all.addAll(command);
         all.addAll(List.of(args));
         return of(all.toArray(String[]::new));
     }

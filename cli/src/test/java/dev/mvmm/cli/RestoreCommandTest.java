@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,9 +16,7 @@ class RestoreCommandTest {
     Path dir;
 
     private CliRun mvmm(List<String> conf, String... args) throws IOException {
-        List<String> all = new ArrayList<>(List.of("restore"));
-        all.addAll(List.of(args));
-        return CliRun.inDirectory(dir, conf, all.toArray(String[]::new));
+        return CliRun.inDirectory(dir, conf, List.of("restore"), args);
     }
 
     @Test
