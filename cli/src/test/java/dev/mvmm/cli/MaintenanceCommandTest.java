@@ -56,7 +56,10 @@ class MaintenanceCommandTest {
         assertThat(status.get("host").get("maintenance").asBoolean()).isFalse();
         assertThat(status.get("vms").get(0).get("vm").asText()).isEqualTo("web");
         assertThat(status.get("vms").get(0).get("in_maintenance").asBoolean()).isTrue();
-        assertThat(status.get("vms").get(0).get("until").asText()).isNotEmpty();
+        // The end as 'on' announced it is the end 'status' reports, to the character.
+        String until = on.out().strip().substring("maintenance on for VM web until ".length());
+        assertThat(status.get("vms").get(0).get("until").asText()).isEqualTo(until);
+        assertThat(mvmm("status", "web").out()).contains(" until " + until);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.mvmm.core.store.VmHealth;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,8 @@ public final class Maintenance {
 
     /** Starts (or replaces) a window; {@code length} {@code null} means until switched off. */
     public Window start(String scope, Duration length, String reason) {
-        Instant now = clock.instant();
+        // Milliseconds, as the database keeps it: what is said now is what 'maintenance status' says later.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Window window = new Window(scope, now, length == null ? null : now.plus(length), reason);
         windows.put(window);
         Logger.tag(scope.equals(MaintenanceRepository.GLOBAL) ? null : scope).info("maintenance on{}{}",
