@@ -10,6 +10,7 @@ import dev.mvmm.core.MvmmException;
 import dev.mvmm.core.VmNames;
 import dev.mvmm.core.config.Configuration;
 import dev.mvmm.core.config.Durations;
+import dev.mvmm.core.config.Suggestions;
 import dev.mvmm.core.config.VmConfig;
 import dev.mvmm.core.stats.Statistics;
 import dev.mvmm.core.stats.StatsReport;
@@ -96,9 +97,13 @@ public final class StatsCommand implements Callable<Integer> {
                     () -> optionalConfiguration(context), StatsCommand::thread);
             StatsRepository repository = new StatsRepository(context.store());
             Instant now = context.clock().instant();
+            Instant from = start.apply(now);
+            if (from.isAfter(now)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--since: " + since.strip()
+                        + " is in the future; the window ends now");
+            }
             StatsReport report = new Statistics(repository, context.health(), context.clock())
-                    .report(() -> selection(join(configuration), repository), start.apply(now), now,
-                            format.prometheus != null);
+                    .report(() -> selection(join(configuration), repository), from, now, format.prometheus != null);
             if (format.prometheus != null) {
                 StatsPrometheus.write(report, format.prometheus, spec.qualifiedName());
             } else if (format.json) {
@@ -125,9 +130,23 @@ public final class StatsCommand implements Callable<Integer> {
             Set<String> all = new TreeSet<>(configured);
             all.addAll(repository.knownVms());
             selected.addAll(all);
+        } else if (configuration != null && !configured.containsAll(selected)) {
+            warnUnknown(configuration, configured, repository.knownVms());
         }
         // Unread, the configuration cannot tell which VMs were removed from it: none is marked so.
         return new Statistics.Selection(selected, configuration == null ? Set.copyOf(selected) : configured, names);
+    }
+
+    /** A VM named that was never configured nor checked is most likely a typo: say so, with the nearest name. */
+    private void warnUnknown(Configuration configuration, Set<String> configured, Set<String> known) {
+        Set<String> names = new TreeSet<>(configured);
+        names.addAll(known);
+        for (String vm : vms) {
+            if (!names.contains(vm)) {
+                Logger.tag(vm).warn("no configuration file {}.conf in {} and no history recorded{}", vm,
+                        configuration.directory(), Suggestions.didYouMean(vm, names));
+            }
+        }
     }
 
     private static void thread(Runnable work) {

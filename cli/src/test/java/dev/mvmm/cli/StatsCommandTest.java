@@ -263,6 +263,29 @@ class StatsCommandTest {
     }
 
     @Test
+    void a_since_in_the_future_is_a_usage_error() {
+        CliRun run = mvmm("stats", "--since", "2999-01-01");
+
+        assertThat(run.status()).isEqualTo(64);
+        assertThat(run.err()).contains("--since: 2999-01-01 is in the future; the window ends now");
+        assertThat(run.out()).isEmpty();
+    }
+
+    /** A name mvmm never saw is not a removed VM: it is labelled apart and, with the log on, named as a likely typo. */
+    @Test
+    void a_vm_never_configured_nor_checked_is_unknown_not_removed() throws Exception {
+        CliRun run = mvmm("stats", "wbe", "db");
+
+        assertThat(run.status()).as(run.toString()).isZero();
+        assertThat(run.out()).containsPattern("wbe \\[unknown\\] +never checked").doesNotContain("[removed]")
+                .containsPattern("db +failing");
+        CliRun logged = CliRun.inOwnProcess("stats", "--config-dir=" + dir.resolve("conf"),
+                "--state=" + dir.resolve("state.db"), "wbe", "db");
+        assertThat(logged.err()).contains("[wbe] no configuration file wbe.conf in " + dir.resolve("conf")
+                + " and no history recorded; did you mean 'web'?").doesNotContain("[db]");
+    }
+
+    @Test
     void since_accepts_dates() {
         assertThat(mvmm("stats", "--since", "2026-01-01").status()).isZero();
         assertThat(mvmm("stats", "--since", "2026-01-01T08:00").status()).isZero();

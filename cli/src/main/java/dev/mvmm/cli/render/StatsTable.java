@@ -31,7 +31,7 @@ public final class StatsTable {
         for (VmStats vm : report.vms()) {
             Timeline.Totals totals = vm.totals();
             String name = vm.name().equals(vm.vm()) ? vm.vm() : vm.vm() + " (" + vm.name() + ")";
-            rows.add(new String[] {name + (vm.configured() ? "" : " [removed]"), now(vm), ratio(totals),
+            rows.add(new String[] {name + label(vm), now(vm), ratio(totals),
                 time(totals.of(Availability.UP)), time(totals.of(Availability.DOWN)),
                 time(totals.of(Availability.MAINTENANCE)),
                 time(totals.of(Availability.STOPPED).plus(totals.of(Availability.ABSENT))), time(totals.unknown()),
@@ -47,6 +47,14 @@ public final class StatsTable {
             out.print(String.join(newline, Text.table(rows)) + newline);
         }
         out.flush();
+    }
+
+    /** Not configured: removed if it was ever checked, otherwise unknown (a name given that mvmm never saw). */
+    private static String label(VmStats vm) {
+        if (vm.configured()) {
+            return "";
+        }
+        return vm.current() == null ? " [unknown]" : " [removed]";
     }
 
     private static String now(VmStats vm) {
