@@ -97,13 +97,9 @@ public final class StatsCommand implements Callable<Integer> {
                     () -> optionalConfiguration(context), StatsCommand::thread);
             StatsRepository repository = new StatsRepository(context.store());
             Instant now = context.clock().instant();
-            Instant from = start.apply(now);
-            if (from.isAfter(now)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--since: " + since.strip()
-                        + " is in the future; the window ends now");
-            }
             StatsReport report = new Statistics(repository, context.health(), context.clock())
-                    .report(() -> selection(join(configuration), repository), from, now, format.prometheus != null);
+                    .report(() -> selection(join(configuration), repository), start.apply(now), now,
+                            format.prometheus != null);
             if (format.prometheus != null) {
                 StatsPrometheus.write(report, format.prometheus, spec.qualifiedName());
             } else if (format.json) {
@@ -191,6 +187,11 @@ public final class StatsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException notADuration) {
             try {
                 Instant at = Times.parse(text);
+                if (at.isAfter(Instant.now())) {
+                    // Refused before the database is opened (or made).
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--since: " + text
+                            + " is in the future; the window ends now");
+                }
                 return now -> at;
             } catch (DateTimeParseException e) {
                 if (DURATION_LIKE.matcher(text).matches()) {

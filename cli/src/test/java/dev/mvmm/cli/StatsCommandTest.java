@@ -263,12 +263,16 @@ class StatsCommandTest {
     }
 
     @Test
-    void a_since_in_the_future_is_a_usage_error() {
+    void a_since_in_the_future_is_a_usage_error_and_opens_nothing() {
         CliRun run = mvmm("stats", "--since", "2999-01-01");
+        CliRun fresh = CliRun.of("stats", "--config-dir=" + dir.resolve("conf"), "--state=" + dir.resolve("new.db"),
+                "--since", "2999-01-01T08:00");
 
         assertThat(run.status()).isEqualTo(64);
         assertThat(run.err()).contains("--since: 2999-01-01 is in the future; the window ends now");
         assertThat(run.out()).isEmpty();
+        assertThat(fresh.status()).isEqualTo(64);
+        assertThat(dir.resolve("new.db")).doesNotExist();
     }
 
     /** A name mvmm never saw is not a removed VM: it is labelled apart and, with the log on, named as a likely typo. */
